@@ -1,5 +1,6 @@
 package dev.soldout.events;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -28,6 +29,10 @@ public final class JsonSerde<T> implements Serde<T> {
     };
   }
 
+  private static String reason(IOException e) {
+    return e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+  }
+
   @Override
   public Deserializer<T> deserializer() {
     return (topic, bytes) -> {
@@ -38,7 +43,7 @@ public final class JsonSerde<T> implements Serde<T> {
         return Json.mapper().readValue(bytes, type);
       } catch (IOException e) {
         throw new SerializationException(
-            "not a valid " + type.getSimpleName() + " on " + topic + ": " + e.getOriginalMessage(), e);
+            "not a valid " + type.getSimpleName() + " on " + topic + ": " + reason(e), e);
       }
     };
   }

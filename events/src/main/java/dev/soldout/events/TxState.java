@@ -1,5 +1,6 @@
 package dev.soldout.events;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 
 /**
@@ -20,10 +21,16 @@ public record TxState(
     String pgChargeId,
     FailureReason reason,
     String message,
+    boolean seatClaimed,
     boolean charged,
     Instant createdAt,
     Instant updatedAt,
     long version) {
+
+  @JsonIgnore
+  public boolean isTerminal() {
+    return status.isTerminal();
+  }
 
   public SeatKey seat() {
     return new SeatKey(performanceId, seatId);

@@ -1,0 +1,64 @@
+package dev.soldout.api.hold;
+
+import static dev.soldout.api.http.JsonBody.required;
+
+import dev.soldout.api.http.ApiException;
+import dev.soldout.api.http.JsonBody;
+import dev.soldout.seats.catalog.Catalog;
+import dev.soldout.seats.hold.Hold;
+import dev.soldout.seats.hold.HoldRejectedException;
+import dev.soldout.seats.hold.HoldStore;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+
+/** POST /holds, GET /holds/{holdId}, DELETE /holds/{holdId}?userId=. */
+public class HoldRoutes {
+  record HoldRequest(String performanceId, String seatId, String userId) {}
+
+  private final Catalog catalog;
+  private final HoldStore holds;
+
+  public HoldRoutes(Catalog catalog, HoldStore holds) {
+    this.catalog = catalog;
+    this.holds = holds;
+  }
+
+  public void register(JavalinConfig config) {
+    config.routes.post("/holds", this::take);
+    config.routes.get("/holds/{holdId}", ctx -> ctx.json(live(ctx.pathParam("holdId"))));
+    config.routes.delete("/holds/{holdId}", this::release);
+  }
+
+  private void take(Context ctx) {
+    HoldRequest request = JsonBody.read(ctx, HoldRequest.class);
+    String performanceId = required(request.performanceId(), "performanceId");
+    String seatId = required(request.seatId(), "seatId");
+    String userId = required(request.userId(), "userId");
+    var seat = catalog.seat(performanceId, seatId).orElseThrow(() -> ApiException.notFound(
+        "UNKNOWN_SEAT", "no seat " + seatId + " in performance " + performanceId));
+    try {
+      ctx.status(201).json(holds.take(seat.key(), userId));
+    } catch (HoldRejectedException e) {
+      throw ApiException.conflict("SEAT_UNAVAILABLE", e.getMessage());
+    }
+  }
+
+  private void release(Context ctx) {
+    String userId = required(ctx.queryParam("userId"), "userId");
+    Hold hold = live(ctx.pathParam("holdId"));
+    // Another fan's hold answers like a missing one, so hold ids cannot be probed.
+    if (!hold.userId().equals(userId)) {
+      throw notFound(hold.holdId());
+    }
+    holds.release(hold);
+    ctx.status(204);
+  }
+
+  private Hold live(String holdId) {
+    return holds.find(holdId).orElseThrow(() -> notFound(holdId));
+  }
+
+  private static ApiException notFound(String holdId) {
+    return ApiException.notFound("HOLD_NOT_FOUND", "no live hold " + holdId);
+  }
+}

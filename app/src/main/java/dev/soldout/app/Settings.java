@@ -1,0 +1,139 @@
+package dev.soldout.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * All configuration, in one place. Layers, later ones winning: the defaults below, then the file
+ * named by SOLDOUT_CONFIG (or ./soldout.properties when present), then environment variables.
+ * An empty value means "use the embedded default" for endpoints.
+ */
+public record Settings(
+    String kafkaBootstrapServers,
+    String redisUrl,
+    String databaseUrl,
+    String databaseUser,
+    String databasePassword,
+    String pgBaseUrl,
+    int apiPort,
+    String advertisedUrl,
+    String stateDir,
+    Path dataDir,
+    int partitions,
+    short replicationFactor,
+    int minInsyncReplicas,
+    Duration holdTtl,
+    int paymentMaxAttempts,
+    long commitIntervalMs,
+    String applicationId,
+    String topicPrefix,
+    String redisNamespace,
+    int kafkaPort,
+    int embeddedRedisPort,
+    int embeddedDbPort,
+    int sandboxPgPort,
+    int demoSeats) {
+
+  /** Every setting with its default; the README's configuration table mirrors this. */
+  public static final Map<String, String> DEFAULTS = defaults();
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("KAFKA_BOOTSTRAP_SERVERS", "");
+    d.put("REDIS_URL", "");
+    d.put("DATABASE_URL", "");
+    d.put("DATABASE_USER", "");
+    d.put("DATABASE_PASSWORD", "");
+    d.put("PG_BASE_URL", "");
+    d.put("API_PORT", "7070");
+    d.put("ADVERTISED_URL", "");
+    d.put("STATE_DIR", "");
+    d.put("DATA_DIR", "data");
+    d.put("PARTITIONS", "6");
+    d.put("REPLICATION_FACTOR", "1");
+    d.put("MIN_INSYNC_REPLICAS", "1");
+    d.put("HOLD_TTL_MS", "300000");
+    d.put("PAYMENT_MAX_ATTEMPTS", "3");
+    d.put("COMMIT_INTERVAL_MS", "100");
+    d.put("APPLICATION_ID", "soldout");
+    d.put("TOPIC_PREFIX", "");
+    d.put("REDIS_NAMESPACE", "soldout:");
+    d.put("KAFKA_PORT", "9092");
+    d.put("EMBEDDED_REDIS_PORT", "16379");
+    d.put("EMBEDDED_DB_PORT", "15432");
+    d.put("SANDBOX_PG_PORT", "7071");
+    d.put("DEMO_SEATS", "1000");
+    return Map.copyOf(d);
+  }
+
+  /** Loads defaults, then the config file, then the environment. */
+  public static Settings load(Map<String, String> env) throws IOException {
+    Path file = Path.of(env.getOrDefault("SOLDOUT_CONFIG", "soldout.properties"));
+    Map<String, String> fileValues = new LinkedHashMap<>();
+    if (Files.isRegularFile(file)) {
+      Properties props = new Properties();
+      try (Reader reader = Files.newBufferedReader(file)) {
+        props.load(reader);
+      }
+      props.stringPropertyNames().forEach(k -> fileValues.put(k, props.getProperty(k).trim()));
+    } else if (env.containsKey("SOLDOUT_CONFIG")) {
+      throw new IOException("SOLDOUT_CONFIG names a missing file: " + file);
+    }
+    return fromLayers(fileValues, env);
+  }
+
+  static Settings fromLayers(Map<String, String> file, Map<String, String> env) {
+    Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+    for (Map<String, String> layer : new Map[] {file, env}) {
+      layer.forEach((key, value) -> {
+        if (DEFAULTS.containsKey(key)) {
+          v.put(key, value);
+        }
+      });
+    }
+    int apiPort = Integer.parseInt(v.get("API_PORT"));
+    String advertised = v.get("ADVERTISED_URL").isBlank()
+        ? "http://127.0.0.1:" + apiPort : v.get("ADVERTISED_URL");
+    Path dataDir = Path.of(v.get("DATA_DIR"));
+    String stateDir = v.get("STATE_DIR").isBlank()
+        ? dataDir.resolve("streams-" + apiPort).toString() : v.get("STATE_DIR");
+    return new Settings(v.get("KAFKA_BOOTSTRAP_SERVERS"), v.get("REDIS_URL"),
+        v.get("DATABASE_URL"), v.get("DATABASE_USER"), v.get("DATABASE_PASSWORD"),
+        v.get("PG_BASE_URL"), apiPort, advertised, stateDir, dataDir,
+        Integer.parseInt(v.get("PARTITIONS")), Short.parseShort(v.get("REPLICATION_FACTOR")),
+        Integer.parseInt(v.get("MIN_INSYNC_REPLICAS")),
+        Duration.ofMillis(Long.parseLong(v.get("HOLD_TTL_MS"))),
+        Integer.parseInt(v.get("PAYMENT_MAX_ATTEMPTS")),
+        Long.parseLong(v.get("COMMIT_INTERVAL_MS")), v.get("APPLICATION_ID"),
+        v.get("TOPIC_PREFIX"), v.get("REDIS_NAMESPACE"), Integer.parseInt(v.get("KAFKA_PORT")),
+        Integer.parseInt(v.get("EMBEDDED_REDIS_PORT")), Integer.parseInt(v.get("EMBEDDED_DB_PORT")),
+        Integer.parseInt(v.get("SANDBOX_PG_PORT")), Integer.parseInt(v.get("DEMO_SEATS")));
+  }
+
+  public Optional<String> kafka() {
+    return nonBlank(kafkaBootstrapServers);
+  }
+
+  public Optional<String> redis() {
+    return nonBlank(redisUrl);
+  }
+
+  public Optional<String> database() {
+    return nonBlank(databaseUrl);
+  }
+
+  public Optional<String> paymentGateway() {
+    return nonBlank(pgBaseUrl);
+  }
+
+  private static Optional<String> nonBlank(String value) {
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+  }
+}

@@ -1,0 +1,38 @@
+package dev.soldout.app;
+
+import java.util.Arrays;
+
+/** The one entry point of the runnable jar: {@code soldout dev | app}. */
+public final class Soldout {
+  private static final String USAGE = """
+      usage: ./soldout <command>
+        dev   run the whole system in one process: embedded Kafka, Redis and PostgreSQL for
+              every endpoint that is not configured, the sandbox PG, the topology and the API
+        app   start one more instance (topology + API) against the configured endpoints, or
+              against the dev stack running from this checkout
+      Configuration comes from environment variables (see README.md).""";
+
+  private Soldout() {}
+
+  public static void main(String[] args) throws Exception {
+    String command = args.length == 0 ? "help" : args[0];
+    String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+    Settings settings = Settings.load(System.getenv());
+    int exit = switch (command) {
+      case "dev" -> DevCommand.run(settings, rest);
+      case "app" -> AppCommand.run(settings, rest);
+      case "help", "--help", "-h" -> {
+        System.out.println(USAGE);
+        yield 0;
+      }
+      default -> {
+        System.err.println("unknown command: " + command);
+        System.err.println(USAGE);
+        yield 2;
+      }
+    };
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+}

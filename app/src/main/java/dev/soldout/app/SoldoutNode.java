@@ -1,0 +1,171 @@
+package dev.soldout.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.soldout.api.ApiApp;
+import dev.soldout.api.health.HealthCheck;
+import dev.soldout.api.health.HealthService;
+import dev.soldout.api.payment.PaymentRequests;
+import dev.soldout.devstack.Database;
+import dev.soldout.events.Topics;
+import dev.soldout.events.TxState;
+import dev.soldout.events.follow.TopicFollower;
+import dev.soldout.seats.catalog.Catalog;
+import dev.soldout.seats.catalog.DemoCatalog;
+import dev.soldout.seats.db.Databases;
+import dev.soldout.seats.hold.HoldStore;
+import dev.soldout.seats.hold.SoldSeatMarker;
+import dev.soldout.stores.TxStateQuery;
+import dev.soldout.topology.PaymentTopology;
+import dev.soldout.topology.StreamsSettings;
+import dev.soldout.topology.TopicProvisioner;
+import dev.soldout.topology.TopologySettings;
+import io.javalin.Javalin;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * One soldout instance: the topology, the payment worker, the seat marker and the HTTP API,
+ * against endpoints that already run. Several instances share the partitions of one cluster.
+ */
+public final class SoldoutNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SoldoutNode.class);
+
+  /** Where the infrastructure this node talks to runs. */
+  public record Endpoints(String kafka, String redisUrl, Database database, String pgBaseUrl) {}
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private KafkaStreams streams;
+  private Javalin api;
+
+  private SoldoutNode() {}
+
+  /** Starts a node; on failure, stops whatever it had started. */
+  public static SoldoutNode start(Settings settings, Endpoints endpoints, boolean seedDemo)
+      throws Exception {
+    SoldoutNode node = new SoldoutNode();
+    try {
+      node.boot(settings, endpoints, seedDemo);
+      return node;
+    } catch (Exception e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  private void boot(Settings settings, Endpoints endpoints, boolean seedDemo) throws Exception {
+    Topics topics = Topics.withPrefix(settings.topicPrefix());
+    TopicProvisioner.ensure(endpoints.kafka(), topics, new TopicProvisioner.Layout(
+        settings.partitions(), settings.replicationFactor(), settings.minInsyncReplicas()));
+
+    HikariDataSource pool = Databases.pool(endpoints.database().jdbcUrl(),
+        endpoints.database().user(), endpoints.database().password(), 10);
+    started.push(pool);
+    Databases.migrate(pool);
+    Jdbi jdbi = Databases.jdbi(pool);
+    if (seedDemo && DemoCatalog.seedIfEmpty(jdbi, settings.demoSeats(), Clock.systemUTC().instant())) {
+      log.info("seeded the demo catalog: {} seats per performance", settings.demoSeats());
+    }
+    Catalog catalog = new Catalog(jdbi);
+
+    UnifiedJedis redis = Redis.connect(endpoints.redisUrl());
+    started.push(redis);
+    HoldStore holds = new HoldStore(redis, settings.redisNamespace(), settings.holdTtl(),
+        Clock.systemUTC());
+
+    URI advertised = URI.create(settings.advertisedUrl());
+    Properties streamsConfig = StreamsSettings.base(endpoints.kafka(), settings.applicationId(),
+        settings.stateDir(), advertised.getHost() + ":" + advertised.getPort(),
+        settings.commitIntervalMs(), settings.replicationFactor(), 0, topics);
+    streams = new KafkaStreams(PaymentTopology.build(topics,
+        new TopologySettings(settings.paymentMaxAttempts(), Duration.ofMillis(100)),
+        streamsConfig), streamsConfig);
+    // A thread that dies on an unexpected error is replaced; its tasks resume from the last commit.
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("stream thread failed, replacing it", e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    started.push(() -> streams.close(Duration.ofSeconds(10)));
+    streams.start();
+
+    started.push(PaymentWorkers.start(settings, endpoints, topics));
+    started.push(new TopicFollower<TxState>(endpoints.kafka(), settings.applicationId()
+        + "-sold-seats", topics.txState(), new SoldSeatMarker(holds), Duration.ofSeconds(1))
+        .start());
+
+    PaymentRequests payments = new PaymentRequests(endpoints.kafka(), topics.paymentTry());
+    started.push(payments);
+    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        endpoints.kafka(), AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000));
+    started.push(admin);
+    HealthService health = new HealthService(List.of(
+        new HealthCheck("kafka", true, () -> {
+          String cluster = admin.describeCluster().clusterId().get(2, TimeUnit.SECONDS);
+          if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw new IllegalStateException("streams " + streams.state());
+          }
+          return "cluster " + cluster + ", streams RUNNING";
+        }),
+        new HealthCheck("redis", true, () -> holds.ping() ? "PONG" : "no PONG"),
+        new HealthCheck("db", true, () -> jdbi.withHandle(
+            h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1 ? "SELECT 1" : "?")),
+        Duration.ofSeconds(2));
+    started.push(health);
+
+    PrometheusRegistry metrics = new PrometheusRegistry();
+    JvmMetrics.builder().register(metrics);
+    api = ApiApp.create(new ApiApp.Dependencies(catalog, holds, payments,
+        new TxStateQuery(streams, new HostInfo(advertised.getHost(), advertised.getPort())),
+        health, metrics, Clock.systemUTC()));
+    api.start("0.0.0.0", settings.apiPort());
+    started.push(api::stop);
+  }
+
+  /** Waits until the topology runs, so that payment status queries can be answered. */
+  public void awaitRunning() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()) {
+        throw new IllegalStateException("the topology did not start: " + streams.state());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        log.warn("while stopping: {}", e.toString());
+      }
+    }
+  }
+}

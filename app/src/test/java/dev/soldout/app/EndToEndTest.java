@@ -1,0 +1,211 @@
+package dev.soldout.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.soldout.devstack.FreePorts;
+import dev.soldout.devstack.TestServices;
+import dev.soldout.pg.sandbox.SandboxGateway;
+import dev.soldout.seats.catalog.DemoCatalog;
+import io.javalin.Javalin;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The first purchase, end to end over HTTP: a real Kafka broker, Redis, PostgreSQL, the sandbox
+ * PG and one soldout instance. Then the bad input a fan can send, each a 4xx with a JSON body.
+ */
+class EndToEndTest {
+  private static final String PERFORMANCE = DemoCatalog.PERFORMANCE_IDS.get(0);
+  private static Javalin sandbox;
+  private static SoldoutNode node;
+  private static Http api;
+  private static Http pg;
+
+  @BeforeAll
+  static void startTheSystem() throws Exception {
+    int pgPort = FreePorts.next();
+    sandbox = SandboxGateway.start(pgPort);
+    var db = TestServices.freshSchema();
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> env = new HashMap<>();
+    env.put("API_PORT", Integer.toString(FreePorts.next()));
+    env.put("APPLICATION_ID", "e2e-" + run);
+    env.put("TOPIC_PREFIX", "e2e-" + run + ".");
+    env.put("REDIS_NAMESPACE", "e2e-" + run + ":");
+    env.put("STATE_DIR", Files.createTempDirectory("soldout-e2e").toString());
+    env.put("DEMO_SEATS", "300");
+    env.put("PARTITIONS", "2");
+    Settings settings = Settings.fromLayers(Map.of(), env);
+    node = SoldoutNode.start(settings, new SoldoutNode.Endpoints(TestServices.kafkaBootstrap(),
+        TestServices.redisUrl(), db, "http://127.0.0.1:" + pgPort), true);
+    api = new Http("http://127.0.0.1:" + node.port());
+    pg = new Http("http://127.0.0.1:" + pgPort);
+    await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/health/ready").status() == 200);
+  }
+
+  @AfterAll
+  static void stopTheSystem() {
+    if (node != null) {
+      node.close();
+    }
+    if (sandbox != null) {
+      sandbox.stop();
+    }
+  }
+
+  private static Http.Response hold(String seatId, String userId) {
+    return api.post("/holds", "{\"performanceId\":\"" + PERFORMANCE + "\",\"seatId\":\""
+        + seatId + "\",\"userId\":\"" + userId + "\"}");
+  }
+
+  private static Http.Response pay(String holdId, String userId, long amount) {
+    return api.post("/payments", "{\"holdId\":\"" + holdId + "\",\"userId\":\"" + userId
+        + "\",\"amount\":" + amount + "}", "Idempotency-Key", holdId);
+  }
+
+  private static long priceOf(String seatId) {
+    for (var seat : api.get("/performances/" + PERFORMANCE + "/seats").body()) {
+      if (seat.path("seatId").asText().equals(seatId)) {
+        return seat.path("price").asLong();
+      }
+    }
+    throw new AssertionError("no seat " + seatId);
+  }
+
+  private static String seatStatus(String seatId) {
+    for (var seat : api.get("/performances/" + PERFORMANCE + "/seats").body()) {
+      if (seat.path("seatId").asText().equals(seatId)) {
+        return seat.path("status").asText();
+      }
+    }
+    throw new AssertionError("no seat " + seatId);
+  }
+
+  @Test
+  void a_fan_holds_a_seat_pays_and_polls_the_payment_to_SUCCESS() {
+    var hold = hold("A-1", "fan-1");
+    assertThat(hold.status()).isEqualTo(201);
+    assertThat(hold.body().path("fencingToken").asLong()).isPositive();
+    assertThat(seatStatus("A-1")).isEqualTo("HELD");
+
+    var accepted = pay(hold.text("holdId"), "fan-1", priceOf("A-1"));
+    assertThat(accepted.status()).isEqualTo(202);
+    String tx = accepted.text("paymentTxId");
+    assertThat(accepted.text("status")).isEqualTo("PENDING");
+    assertThat(accepted.raw().headers().firstValue("Location")).contains("/payments/" + tx);
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(api.get("/payments/" + tx).text("status")).isEqualTo("SUCCESS"));
+    var paid = api.get("/payments/" + tx);
+    assertThat(paid.body().path("attempts").asInt()).isEqualTo(1);
+    assertThat(paid.body().path("reservation").path("seatId").asText()).isEqualTo("A-1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> seatStatus("A-1").equals("SOLD"));
+
+    var charges = pg.get("/v1/charges?idempotencyKey=" + tx).body();
+    assertThat(charges).hasSize(1);
+    assertThat(charges.get(0).path("amount").asLong()).isEqualTo(priceOf("A-1"));
+    assertThat(hold("A-1", "fan-2").status()).isEqualTo(409);
+  }
+
+  @Test
+  void replaying_a_payment_with_the_same_idempotency_key_reaches_the_same_transaction() {
+    var hold = hold("A-2", "fan-3");
+    long price = priceOf("A-2");
+
+    String first = pay(hold.text("holdId"), "fan-3", price).text("paymentTxId");
+    String second = pay(hold.text("holdId"), "fan-3", price).text("paymentTxId");
+
+    assertThat(second).isEqualTo(first);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(api.get("/payments/" + first).text("status")).isEqualTo("SUCCESS"));
+    assertThat(pg.get("/v1/charges?idempotencyKey=" + first).body()).hasSize(1);
+  }
+
+  @Test
+  void malformed_json_is_a_400_with_a_json_error_body() {
+    var response = api.post("/holds", "{not json");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.text("error")).isEqualTo("INVALID_JSON");
+    assertThat(response.text("message")).isNotBlank();
+  }
+
+  @Test
+  void missing_and_mistyped_fields_are_400s() {
+    assertThat(api.post("/holds", "{\"performanceId\":\"" + PERFORMANCE + "\"}").text("error"))
+        .isEqualTo("MISSING_FIELD");
+    assertThat(api.post("/holds", "[]").status()).isEqualTo(400);
+    var mistyped = api.post("/payments", "{\"holdId\":\"h\",\"userId\":\"u\",\"amount\":\"lots\"}");
+    assertThat(mistyped.status()).isEqualTo(400);
+    assertThat(mistyped.text("error")).isEqualTo("INVALID_JSON");
+    assertThat(api.post("/payments", "{\"holdId\":\"h\",\"userId\":\"u\",\"amount\":-5}")
+        .text("error")).isEqualTo("INVALID_AMOUNT");
+  }
+
+  @Test
+  void unknown_ids_are_404s() {
+    assertThat(hold("Z-999", "fan-1").text("error")).isEqualTo("UNKNOWN_SEAT");
+    assertThat(api.get("/performances/nope/seats").text("error"))
+        .isEqualTo("UNKNOWN_PERFORMANCE");
+    assertThat(api.get("/concerts/nope").status()).isEqualTo(404);
+    assertThat(api.get("/holds/" + UUID.randomUUID()).text("error")).isEqualTo("HOLD_NOT_FOUND");
+    assertThat(api.get("/payments/" + UUID.randomUUID()).text("error"))
+        .isEqualTo("UNKNOWN_PAYMENT");
+    var noRoute = api.get("/no/such/route");
+    assertThat(noRoute.status()).isEqualTo(404);
+    assertThat(noRoute.text("error")).isEqualTo("NOT_FOUND");
+  }
+
+  @Test
+  void a_held_seat_is_a_409_for_the_next_fan() {
+    hold("B-1", "fan-4");
+
+    var second = hold("B-1", "fan-5");
+
+    assertThat(second.status()).isEqualTo(409);
+    assertThat(second.text("error")).isEqualTo("SEAT_UNAVAILABLE");
+  }
+
+  @Test
+  void paying_with_a_missing_or_foreign_hold_is_a_409_and_a_wrong_amount_a_422() {
+    var hold = hold("B-2", "fan-6");
+    String holdId = hold.text("holdId");
+
+    assertThat(pay(UUID.randomUUID().toString(), "fan-6", 1).status()).isEqualTo(409);
+    var foreign = pay(holdId, "fan-7", priceOf("B-2"));
+    assertThat(foreign.status()).isEqualTo(409);
+    assertThat(foreign.text("error")).isEqualTo("HOLD_INVALID");
+    assertThat(pay(holdId, "fan-6", priceOf("B-2") + 1).text("error"))
+        .isEqualTo("AMOUNT_MISMATCH");
+  }
+
+  @Test
+  void a_fan_releases_only_their_own_hold() {
+    String holdId = hold("B-3", "fan-8").text("holdId");
+
+    assertThat(api.delete("/holds/" + holdId + "?userId=fan-9").status()).isEqualTo(404);
+    assertThat(api.get("/holds/" + holdId).status()).isEqualTo(200);
+    assertThat(api.delete("/holds/" + holdId + "?userId=fan-8").status()).isEqualTo(204);
+    assertThat(api.get("/holds/" + holdId).status()).isEqualTo(404);
+    assertThat(hold("B-3", "fan-9").status()).isEqualTo(201);
+  }
+
+  @Test
+  void health_and_metrics_answer() {
+    var health = api.get("/health");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.body().path("checks").path("kafka").path("status").asText())
+        .isEqualTo("UP");
+    assertThat(api.get("/health/live").status()).isEqualTo(200);
+    assertThat(api.get("/health/redis").status()).isEqualTo(200);
+    assertThat(api.get("/health/db").status()).isEqualTo(200);
+    assertThat(api.get("/metrics").body().asText()).contains("http_request_duration_seconds");
+  }
+}

@@ -1,0 +1,31 @@
+package dev.soldout.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+  @Test
+  void the_environment_wins_over_the_file_which_wins_over_the_defaults() {
+    Settings settings = Settings.fromLayers(
+        Map.of("API_PORT", "8080", "PARTITIONS", "12", "HOLD_TTL_MS", "60000"),
+        Map.of("API_PORT", "9090", "UNRELATED", "x"));
+
+    assertThat(settings.apiPort()).isEqualTo(9090);
+    assertThat(settings.partitions()).isEqualTo(12);
+    assertThat(settings.holdTtl()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(settings.paymentMaxAttempts()).isEqualTo(3);
+  }
+
+  @Test
+  void empty_endpoints_mean_embedded_and_derived_values_follow_the_port() {
+    Settings settings = Settings.fromLayers(Map.of(), Map.of("API_PORT", "7080"));
+
+    assertThat(settings.kafka()).isEmpty();
+    assertThat(settings.redis()).isEmpty();
+    assertThat(settings.advertisedUrl()).isEqualTo("http://127.0.0.1:7080");
+    assertThat(settings.stateDir()).endsWith("streams-7080");
+  }
+}

@@ -1,0 +1,250 @@
+package dev.soldout.pg.worker;
+
+import dev.soldout.events.ChargeRequest;
+import dev.soldout.events.Topic;
+import dev.soldout.pg.client.PaymentGatewayClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns charge requests into PG charges and their outcomes into events, on its own thread. Many
+ * charges are in flight at once (up to maxInFlight, then the partitions pause); the poll loop
+ * only hands them to the asynchronous client. An offset is committed once its outcome event is
+ * acknowledged and every earlier record of its partition is too, so a crash or a rebalance
+ * replays unfinished charges, which the idempotency key (paymentTxId) makes harmless.
+ */
+public final class PaymentWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PaymentWorker.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
+  /** Bounds consumer.close() (a final commit and leaving the group) on top of closeTimeout. */
+  private static final Duration KAFKA_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** A polled record not finished yet, with the partition bookkeeping it belongs to. */
+  private record Pending(ConsumerRecord<byte[], byte[]> record, OffsetTracker.Partition partition) {}
+
+  /** A finished dispatch, handed from client and producer threads to the poll thread. */
+  private record Done(Pending pending, Throwable failure) {}
+
+  private final WorkerSettings settings;
+  private final PaymentGatewayClient client;
+  private final RetryBackoff backoff;
+  private final Clock clock;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final OffsetTracker offsets = new OffsetTracker();
+  private final Deque<Pending> backlog = new ArrayDeque<>();
+  private final BlockingQueue<Done> done = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private int inFlight;
+
+  private PaymentWorker(WorkerSettings settings, PaymentGatewayClient client,
+      RetryBackoff backoff, Clock clock) {
+    this.settings = settings;
+    this.client = client;
+    this.backoff = backoff;
+    this.clock = clock;
+    // Bytes in, parsed here: a record that does not parse is skipped, never a poll error.
+    this.consumer = new KafkaConsumer<>(settings.consumerConfig(),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.producer = new KafkaProducer<>(settings.producerConfig(),
+        new ByteArraySerializer(), new ByteArraySerializer());
+    this.thread = new Thread(this::run, "payment-worker-" + settings.groupId());
+  }
+
+  /** Starts a worker whose backoff draws its jitter from a fresh {@link Random}. */
+  public static PaymentWorker start(WorkerSettings settings, PaymentGatewayClient client) {
+    RetryBackoff backoff = new RetryBackoff(settings.backoffBase(), settings.backoffCap(),
+        settings.jitter(), new Random());
+    return start(settings, client, backoff, Clock.systemUTC());
+  }
+
+  public static PaymentWorker start(WorkerSettings settings, PaymentGatewayClient client,
+      RetryBackoff backoff, Clock clock) {
+    PaymentWorker worker = new PaymentWorker(settings, client, backoff, clock);
+    worker.thread.start();
+    return worker;
+  }
+
+  private void run() {
+    try {
+      consumer.subscribe(List.of(settings.topics().paymentCharge().name()), new Rebalance());
+      while (running) {
+        settle();
+        dispatch();
+        throttle();
+        commitAdvanced();
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
+          TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+          backlog.addLast(new Pending(record, offsets.track(partition, record.offset())));
+        }
+      }
+      awaitInFlight();
+      consumer.commitSync(offsets.positions(consumer.assignment()));
+    } catch (RuntimeException e) {
+      log.error("payment worker stopped; uncommitted charges will be replayed", e);
+    } finally {
+      consumer.close(CloseOptions.timeout(KAFKA_CLOSE_TIMEOUT));
+      producer.close(KAFKA_CLOSE_TIMEOUT);
+    }
+  }
+
+  /** Starts charges from the backlog while there is room in the window. */
+  private void dispatch() {
+    while (inFlight < settings.maxInFlight() && !backlog.isEmpty()) {
+      Pending pending = backlog.pollFirst();
+      ChargeRequest request = parse(pending.record());
+      if (request == null) {
+        offsets.complete(pending.partition(), pending.record().offset());
+        continue;
+      }
+      inFlight++;
+      client.charge(request.paymentTxId(), request.amount(), request.userId())
+          .thenCompose(outcome -> publish(
+              OutcomeEvent.of(settings.topics(), request, outcome, backoff, clock.instant())))
+          .whenComplete((sent, failure) -> done.add(new Done(pending, failure)));
+    }
+  }
+
+  private ChargeRequest parse(ConsumerRecord<byte[], byte[]> record) {
+    Topic<String, ChargeRequest> topic = settings.topics().paymentCharge();
+    try {
+      ChargeRequest request =
+          topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
+      if (request != null && request.paymentTxId() != null && request.userId() != null) {
+        return request;
+      }
+      log.warn("skipping charge request without paymentTxId or userId at {}-{}@{}",
+          record.topic(), record.partition(), record.offset());
+    } catch (KafkaException e) {
+      log.warn("skipping undecodable charge request at {}-{}@{}: {}", record.topic(),
+          record.partition(), record.offset(), e.getMessage());
+    }
+    return null;
+  }
+
+  private CompletableFuture<?> publish(OutcomeEvent<?> event) {
+    CompletableFuture<Object> acknowledged = new CompletableFuture<>();
+    producer.send(event.toProducerRecord(), (metadata, failure) -> {
+      if (failure == null) {
+        acknowledged.complete(metadata);
+      } else {
+        acknowledged.completeExceptionally(failure);
+      }
+    });
+    return acknowledged;
+  }
+
+  /** Books what finished since the last pass; a failed publish is charged again (idempotent). */
+  private void settle() {
+    for (Done finished = done.poll(); finished != null; finished = done.poll()) {
+      book(finished);
+    }
+  }
+
+  private void book(Done finished) {
+    inFlight--;
+    Pending pending = finished.pending();
+    if (finished.failure() == null) {
+      offsets.complete(pending.partition(), pending.record().offset());
+    } else if (running && offsets.isCurrent(pending.partition())) {
+      log.warn("outcome of {}-{}@{} not published, charging again",
+          pending.record().topic(), pending.record().partition(), pending.record().offset(),
+          finished.failure());
+      backlog.addFirst(pending);
+    }
+  }
+
+  /** A non-empty backlog means the window is full: stop fetching until it has drained. */
+  private void throttle() {
+    if (!backlog.isEmpty()) {
+      consumer.pause(consumer.assignment());
+    } else if (!consumer.paused().isEmpty()) {
+      consumer.resume(consumer.paused());
+    }
+  }
+
+  private void commitAdvanced() {
+    Map<TopicPartition, OffsetAndMetadata> advanced = offsets.advanced();
+    if (!advanced.isEmpty()) {
+      consumer.commitAsync(advanced, (committed, failure) -> {
+        if (failure != null) {
+          log.warn("offset commit failed, a later commit will cover it: {}", failure.toString());
+        }
+      });
+    }
+  }
+
+  /** Waits up to closeTimeout for charges in flight; the group's heartbeats go on meanwhile. */
+  private void awaitInFlight() {
+    backlog.clear();
+    long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
+    try {
+      while (inFlight > 0) {
+        Done finished = done.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (finished == null) {
+          log.warn("closing with {} charges in flight; they will be replayed", inFlight);
+          return;
+        }
+        book(finished);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops consuming, waits up to closeTimeout for charges in flight, commits what is done. */
+  @Override
+  public void close() {
+    running = false;
+    try {
+      thread.join(settings.closeTimeout().plus(KAFKA_CLOSE_TIMEOUT.multipliedBy(3)).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Commits what a departing partition finished and forgets the rest: its new owner replays. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      try {
+        consumer.commitSync(offsets.positions(partitions));
+      } catch (KafkaException e) {
+        log.warn("commit on revocation failed; the new owner replays from the last commit", e);
+      }
+      onPartitionsLost(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      offsets.forget(partitions);
+      backlog.removeIf(pending -> partitions.contains(pending.partition().topicPartition()));
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+  }
+}

@@ -1,0 +1,98 @@
+package dev.soldout.seats.hold;
+
+import dev.soldout.events.SeatKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Seat holds in Redis. Redis is the fast front guard of a seat, not its authority: the seat
+ * ledger in the topology decides who buys it, so a hold lost in a failover cannot sell it twice.
+ */
+public class HoldStore {
+  /** MGET batch size for seat maps: large venues are read in a few round trips, not thousands. */
+  private static final int BATCH = 1_000;
+
+  private final UnifiedJedis redis;
+  private final RedisKeys keys;
+  private final Duration ttl;
+  private final Clock clock;
+
+  public HoldStore(UnifiedJedis redis, String namespace, Duration ttl, Clock clock) {
+    this.redis = redis;
+    this.keys = new RedisKeys(namespace);
+    this.ttl = ttl;
+    this.clock = clock;
+  }
+
+  /** Holds the seat for the user, or throws HoldRejectedException when it is held or sold. */
+  public Hold take(SeatKey seat, String userId) {
+    String holdId = UUID.randomUUID().toString();
+    Instant expiresAt = clock.instant().plus(ttl);
+    long result = (Long) redis.eval(HoldScripts.TAKE,
+        List.of(keys.seatHold(seat), keys.fence(seat), keys.sold(seat), keys.hold(holdId)),
+        List.of(holdId, Long.toString(ttl.toMillis()), seat.performanceId(), seat.seatId(), userId,
+            expiresAt.toString()));
+    if (result == -2) {
+      throw new HoldRejectedException("seat " + seat.asString() + " is sold");
+    }
+    if (result == -1) {
+      throw new HoldRejectedException("seat " + seat.asString() + " is held by another fan");
+    }
+    return new Hold(holdId, seat.performanceId(), seat.seatId(), userId, result, expiresAt);
+  }
+
+  /** The live hold, or empty when it never existed or has expired. */
+  public Optional<Hold> find(String holdId) {
+    Map<String, String> fields = redis.hgetAll(keys.hold(holdId));
+    if (fields.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Hold(holdId, fields.get("performanceId"), fields.get("seatId"),
+        fields.get("userId"), Long.parseLong(fields.get("fencingToken")),
+        Instant.parse(fields.get("expiresAt"))));
+  }
+
+  /** Compare-and-delete; true when this hold still guarded its seat. */
+  public boolean release(Hold hold) {
+    Object released = redis.eval(HoldScripts.RELEASE,
+        List.of(keys.seatHold(hold.seat()), keys.hold(hold.holdId())), List.of(hold.holdId()));
+    return Long.valueOf(1).equals(released);
+  }
+
+  /** The payment succeeded: the seat can never be held again, and the hold is spent. */
+  public void markSold(SeatKey seat, String holdId, String paymentTxId) {
+    redis.eval(HoldScripts.MARK_SOLD,
+        List.of(keys.seatHold(seat), keys.hold(holdId), keys.sold(seat)),
+        List.of(holdId, paymentTxId));
+  }
+
+  /** States of many seats of one performance in a few batched round trips. */
+  public List<SeatState> states(List<SeatKey> seats) {
+    List<SeatState> states = new ArrayList<>(seats.size());
+    for (int from = 0; from < seats.size(); from += BATCH) {
+      List<SeatKey> batch = seats.subList(from, Math.min(seats.size(), from + BATCH));
+      String[] lookups = new String[batch.size() * 2];
+      for (int i = 0; i < batch.size(); i++) {
+        lookups[2 * i] = keys.sold(batch.get(i));
+        lookups[2 * i + 1] = keys.seatHold(batch.get(i));
+      }
+      List<String> values = redis.mget(lookups);
+      for (int i = 0; i < batch.size(); i++) {
+        states.add(values.get(2 * i) != null ? SeatState.SOLD
+            : values.get(2 * i + 1) != null ? SeatState.HELD : SeatState.AVAILABLE);
+      }
+    }
+    return states;
+  }
+
+  public boolean ping() {
+    return "PONG".equals(redis.ping());
+  }
+}

@@ -1,0 +1,146 @@
+package dev.soldout.seats.hold;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.soldout.devstack.TestServices;
+import dev.soldout.events.SeatKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/** Holds against a real Redis (REDIS_URL, or one the tests start). */
+class HoldStoreTest {
+  private static RedisClient redis;
+  private HoldStore holds = store(Duration.ofMinutes(5));
+  private final SeatKey seat = new SeatKey("perf-1", "A-1");
+
+  @BeforeAll
+  static void connect() {
+    redis = RedisClient.create(TestServices.redisUrl());
+  }
+
+  @AfterAll
+  static void disconnect() {
+    redis.close();
+  }
+
+  private static HoldStore store(Duration ttl) {
+    return new HoldStore(redis, "test:" + UUID.randomUUID() + ":", ttl, Clock.systemUTC());
+  }
+
+  @Test
+  void a_free_seat_is_held_with_a_fencing_token_and_can_be_found() {
+    Hold hold = holds.take(seat, "fan-1");
+
+    assertThat(hold.fencingToken()).isEqualTo(1);
+    assertThat(holds.find(hold.holdId())).contains(hold);
+    assertThat(holds.states(List.of(seat))).containsExactly(SeatState.HELD);
+  }
+
+  @Test
+  void a_held_seat_cannot_be_held_by_another_fan() {
+    holds.take(seat, "fan-1");
+
+    assertThatThrownBy(() -> holds.take(seat, "fan-2"))
+        .isInstanceOf(HoldRejectedException.class).hasMessageContaining("held");
+  }
+
+  @Test
+  void every_new_hold_of_a_seat_gets_a_larger_fencing_token() {
+    Hold first = holds.take(seat, "fan-1");
+    holds.release(first);
+    Hold second = holds.take(seat, "fan-2");
+
+    assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+  }
+
+  @Test
+  void release_is_compare_and_delete_so_an_old_hold_cannot_free_a_newer_one() {
+    HoldStore shortHolds = store(Duration.ofMillis(200));
+    Hold old = shortHolds.take(seat, "fan-1");
+    await().atMost(Duration.ofSeconds(3)).until(() -> shortHolds.find(old.holdId()).isEmpty());
+    Hold newer = shortHolds.take(seat, "fan-2");
+
+    assertThat(shortHolds.release(old)).isFalse();
+    assertThat(shortHolds.states(List.of(seat))).containsExactly(SeatState.HELD);
+    assertThat(shortHolds.find(newer.holdId())).isPresent();
+  }
+
+  @Test
+  void a_hold_expires_after_its_ttl_and_frees_the_seat() {
+    HoldStore shortHolds = store(Duration.ofMillis(200));
+    Hold hold = shortHolds.take(seat, "fan-1");
+
+    await().atMost(Duration.ofSeconds(3)).until(() -> shortHolds.find(hold.holdId()).isEmpty());
+    assertThat(shortHolds.states(List.of(seat))).containsExactly(SeatState.AVAILABLE);
+  }
+
+  @Test
+  void a_sold_seat_can_never_be_held_again() {
+    Hold hold = holds.take(seat, "fan-1");
+    holds.markSold(seat, hold.holdId(), "tx-1");
+
+    assertThat(holds.find(hold.holdId())).isEmpty();
+    assertThat(holds.states(List.of(seat))).containsExactly(SeatState.SOLD);
+    assertThatThrownBy(() -> holds.take(seat, "fan-2"))
+        .isInstanceOf(HoldRejectedException.class).hasMessageContaining("sold");
+  }
+
+  @Test
+  void many_fans_racing_for_few_seats_get_exactly_one_hold_per_seat() throws Exception {
+    int seats = 20;
+    int fans = 400;
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    List<Future<Boolean>> attempts = new ArrayList<>();
+    for (int fan = 0; fan < fans; fan++) {
+      SeatKey target = new SeatKey("perf-1", "S-" + (fan % seats));
+      String user = "fan-" + fan;
+      Callable<Boolean> attempt = () -> {
+        try {
+          holds.take(target, user);
+          return true;
+        } catch (HoldRejectedException e) {
+          return false;
+        }
+      };
+      attempts.add(pool.submit(attempt));
+    }
+    int won = 0;
+    for (Future<Boolean> attempt : attempts) {
+      won += attempt.get() ? 1 : 0;
+    }
+    pool.shutdown();
+
+    assertThat(won).isEqualTo(seats);
+  }
+
+  @Test
+  void the_seat_map_reads_many_seats_in_batches() {
+    List<SeatKey> venue = new ArrayList<>();
+    for (int i = 0; i < 2_500; i++) {
+      venue.add(new SeatKey("perf-1", "V-" + i));
+    }
+    holds.take(venue.get(0), "fan-1");
+    Hold sold = holds.take(venue.get(2_499), "fan-2");
+    holds.markSold(venue.get(2_499), sold.holdId(), "tx-2");
+
+    List<SeatState> states = holds.states(venue);
+
+    assertThat(states).hasSize(2_500);
+    assertThat(states.get(0)).isEqualTo(SeatState.HELD);
+    assertThat(states.get(1_000)).isEqualTo(SeatState.AVAILABLE);
+    assertThat(states.get(2_499)).isEqualTo(SeatState.SOLD);
+  }
+}
