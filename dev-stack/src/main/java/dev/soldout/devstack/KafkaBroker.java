@@ -228,7 +228,7 @@ public final class KafkaBroker implements AutoCloseable {
         command.add(String.valueOf(ProcessHandle.current().pid()));
         command.add(mainClass);
         command.addAll(List.of(args));
-        return new ProcessBuilder(command)
+        return new ProcessBuilder(Processes.detached(command))
                 .directory(config.dataDir().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))

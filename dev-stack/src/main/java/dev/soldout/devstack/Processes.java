@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Small helpers shared by the servers that run as child processes. */
@@ -16,6 +18,23 @@ final class Processes {
     private static final int TAIL_BYTES = 8 * 1024;
 
     private Processes() {}
+
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+    /**
+     * The command in a session of its own when setsid is there: Ctrl-C in the launcher's terminal
+     * then reaches only the launcher, which stops its children in order, instead of killing the
+     * broker under a topology that is still committing. setsid execs in place, so the pid stays.
+     */
+    static List<String> detached(List<String> command) {
+        if (!Files.isExecutable(SETSID)) {
+            return command;
+        }
+        List<String> detached = new ArrayList<>(command.size() + 1);
+        detached.add(SETSID.toString());
+        detached.addAll(command);
+        return detached;
+    }
 
     static Thread onShutdown(String name, Runnable action) {
         Thread hook = new Thread(action, name);

@@ -76,7 +76,7 @@ public final class RedisServer implements AutoCloseable {
                 logFile = dir.resolve("redis.log");
                 command.addAll(List.of("--appendonly", "yes", "--dir", dir.toString()));
             }
-            process = new ProcessBuilder(command)
+            process = new ProcessBuilder(Processes.detached(command))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();

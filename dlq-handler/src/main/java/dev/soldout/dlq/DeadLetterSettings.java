@@ -21,6 +21,7 @@ public final class DeadLetterSettings {
         LogAndContinueExceptionHandler.class,
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueProcessingExceptionHandler.class,
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
         SerializationToDeadLetterHandler.class);
   }

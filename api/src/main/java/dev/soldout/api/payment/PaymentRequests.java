@@ -2,6 +2,7 @@ package dev.soldout.api.payment;
 
 import dev.soldout.events.PaymentTry;
 import dev.soldout.events.Topic;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,6 +51,6 @@ public class PaymentRequests implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close();
+    producer.close(Duration.ofSeconds(5));
   }
 }

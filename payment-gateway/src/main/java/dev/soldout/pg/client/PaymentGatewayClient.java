@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.soldout.events.Json;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -39,16 +36,16 @@ public final class PaymentGatewayClient implements AutoCloseable {
   }
 
   /**
-   * Refunds the approved charge made under paymentTxId, if any. NOTHING_CHARGED means the PG has
-   * no approved charge for it right now; a charge whose answer was lost may still land later,
-   * so callers refund only once the transaction can no longer charge.
+   * Voids the payment under paymentTxId: an approved charge is refunded, and if none has landed
+   * yet the key is closed, so a charge whose answer was lost to a timeout is refused when it
+   * arrives. Compensation therefore never races the charge it compensates.
    */
   public CompletionStage<RefundOutcome> refund(String paymentTxId) {
-    String key = URLEncoder.encode(paymentTxId, StandardCharsets.UTF_8);
-    HttpRequest.Builder lookup =
-        HttpRequest.newBuilder(baseUrl.resolve("/v1/charges?idempotencyKey=" + key)).GET();
-    return http.send(lookup)
-        .thenCompose(this::refundApproved)
+    HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve("/v1/charges/void"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json(Map.of("idempotencyKey", paymentTxId))));
+    return http.send(request)
+        .thenApply(PaymentGatewayClient::refundOutcome)
         .exceptionally(Transient::of);
   }
 
@@ -64,6 +61,7 @@ public final class PaymentGatewayClient implements AutoCloseable {
       return switch (charge.path("status").asText()) {
         case "APPROVED" -> new ChargeOutcome.Approved(charge.path("chargeId").asText());
         case "DECLINED" -> new ChargeOutcome.Declined(charge.path("declineReason").asText());
+        case "VOIDED" -> new ChargeOutcome.Declined("VOIDED: the payment was cancelled");
         default -> throw new IllegalStateException("PG answered an unknown charge: " + charge);
       };
     }
@@ -75,28 +73,13 @@ public final class PaymentGatewayClient implements AutoCloseable {
     return Transient.ofStatus(status, response.body());
   }
 
-  private CompletionStage<RefundOutcome> refundApproved(HttpResponse<String> lookup) {
-    if (lookup.statusCode() != 200) {
-      return CompletableFuture.completedFuture(
-          Transient.ofStatus(lookup.statusCode(), lookup.body()));
-    }
-    for (JsonNode charge : parse(lookup)) {
-      if ("APPROVED".equals(charge.path("status").asText())) {
-        String chargeId = charge.path("chargeId").asText();
-        HttpRequest.Builder refund = HttpRequest.newBuilder(
-                baseUrl.resolve("/v1/charges/" + chargeId + "/refund"))
-            .POST(HttpRequest.BodyPublishers.noBody());
-        return http.send(refund).thenApply(PaymentGatewayClient::refundOutcome);
-      }
-    }
-    return CompletableFuture.completedFuture(new RefundOutcome.NothingCharged());
-  }
-
   private static RefundOutcome refundOutcome(HttpResponse<String> response) {
     if (response.statusCode() == 200) {
       JsonNode charge = parse(response);
-      return new RefundOutcome.Refunded(
-          charge.path("chargeId").asText(), charge.path("refundedAmount").asLong());
+      return "APPROVED".equals(charge.path("status").asText())
+          ? new RefundOutcome.Refunded(
+              charge.path("chargeId").asText(), charge.path("refundedAmount").asLong())
+          : new RefundOutcome.NothingCharged();
     }
     return Transient.ofStatus(response.statusCode(), response.body());
   }

@@ -17,7 +17,9 @@ public record Charge(
 
   public enum Status {
     APPROVED,
-    DECLINED
+    DECLINED,
+    /** Voided before any charge arrived: a later charge under the key is refused. */
+    VOIDED
   }
 
   Charge fullyRefunded() {

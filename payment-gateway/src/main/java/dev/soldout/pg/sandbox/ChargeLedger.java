@@ -39,6 +39,9 @@ public final class ChargeLedger {
   public synchronized Recorded charge(
       String idempotencyKey, long amount, String userId, BooleanSupplier declines) {
     Charge existing = byKey.get(idempotencyKey);
+    if (existing != null && existing.status() == Charge.Status.VOIDED) {
+      return new Recorded(existing, true);
+    }
     if (existing != null) {
       if (existing.amount() != amount || !existing.userId().equals(userId)) {
         throw new SandboxError(409, "IDEMPOTENCY_KEY_REUSED",
@@ -62,12 +65,36 @@ public final class ChargeLedger {
       throw new SandboxError(404, "CHARGE_NOT_FOUND", "no charge " + chargeId);
     }
     Charge charge = byKey.get(key);
-    if (charge.status() == Charge.Status.DECLINED) {
-      throw new SandboxError(409, "CHARGE_DECLINED", "charge " + chargeId + " was declined");
+    if (charge.status() != Charge.Status.APPROVED) {
+      throw new SandboxError(409, "CHARGE_NOT_APPROVED",
+          "charge " + chargeId + " is " + charge.status());
     }
     Charge refunded = charge.fullyRefunded();
     byKey.put(key, refunded);
     return refunded;
+  }
+
+  /**
+   * Voids the payment under an idempotency key, whatever the order of arrival: an approved
+   * charge is refunded, and a key not charged yet is closed so that a charge still on its way
+   * (its answer lost to a timeout) is refused when it lands. This is what lets compensation
+   * give money back without racing the charge it compensates.
+   */
+  public synchronized Charge voidKey(String idempotencyKey) {
+    Charge existing = byKey.get(idempotencyKey);
+    if (existing == null) {
+      Charge voided = new Charge(String.format("ch_%08d", ++sequence), idempotencyKey, null, 0,
+          0, Charge.Status.VOIDED, null, clock.instant());
+      byKey.put(idempotencyKey, voided);
+      keyByChargeId.put(voided.chargeId(), idempotencyKey);
+      return voided;
+    }
+    if (existing.status() == Charge.Status.APPROVED) {
+      Charge refunded = existing.fullyRefunded();
+      byKey.put(idempotencyKey, refunded);
+      return refunded;
+    }
+    return existing;
   }
 
   public synchronized Optional<Charge> byIdempotencyKey(String idempotencyKey) {

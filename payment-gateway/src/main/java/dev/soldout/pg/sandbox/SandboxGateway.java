@@ -49,6 +49,7 @@ public final class SandboxGateway {
       cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
       cfg.events.serverStopped(gateway.delays::shutdownNow);
       cfg.routes.post("/v1/charges", gateway.withFaults(gateway::charge));
+      cfg.routes.post("/v1/charges/void", gateway.withFaults(gateway::voidKey));
       cfg.routes.post("/v1/charges/{chargeId}/refund", gateway.withFaults(gateway::refund));
       cfg.routes.get("/v1/charges", gateway.withFaults(gateway::list));
       cfg.routes.get("/admin/faults", ctx -> ctx.json(faults.faults()));
@@ -80,6 +81,14 @@ public final class SandboxGateway {
     ChargeLedger.Recorded recorded =
         ledger.charge(body.idempotencyKey(), body.amount(), body.userId(), faults::declines);
     ctx.status(recorded.replay() ? 200 : 201).json(recorded.charge());
+  }
+
+  private record VoidBody(String idempotencyKey) {}
+
+  private void voidKey(Context ctx) {
+    VoidBody body = read(ctx, VoidBody.class);
+    requireText("idempotencyKey", body.idempotencyKey());
+    ctx.json(ledger.voidKey(body.idempotencyKey()));
   }
 
   private void refund(Context ctx) {

@@ -163,6 +163,20 @@ class PaymentGatewayClientTest {
   }
 
   @Test
+  void aRefundBeforeALateChargeVoidsTheKeySoTheChargeIsRefusedWhenItLands() {
+    assertThat(result(client.refund("tx-late"))).isEqualTo(new RefundOutcome.NothingCharged());
+
+    ChargeOutcome late = result(client.charge("tx-late", 5000, "u1"));
+
+    assertThat(late).isInstanceOf(ChargeOutcome.Declined.class);
+    assertThat(((ChargeOutcome.Declined) late).reason()).startsWith("VOIDED");
+    assertThat(pg.ledger.all()).singleElement().satisfies(charge -> {
+      assertThat(charge.status()).isEqualTo(Charge.Status.VOIDED);
+      assertThat(charge.amount() - charge.refundedAmount()).isZero();
+    });
+  }
+
+  @Test
   void refundDuringAnOutageIsTransient() {
     result(client.charge("tx-1", 5000, "u1"));
     pg.faults.set(new Faults(0, 0, 0, true, 0));

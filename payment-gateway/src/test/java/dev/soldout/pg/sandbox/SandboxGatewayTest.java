@@ -97,7 +97,7 @@ class SandboxGatewayTest {
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(json(unknown).get("error").asText()).isEqualTo("CHARGE_NOT_FOUND");
     assertThat(ofDeclined.statusCode()).isEqualTo(409);
-    assertThat(json(ofDeclined).get("error").asText()).isEqualTo("CHARGE_DECLINED");
+    assertThat(json(ofDeclined).get("error").asText()).isEqualTo("CHARGE_NOT_APPROVED");
   }
 
   @Test

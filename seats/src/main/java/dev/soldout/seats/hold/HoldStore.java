@@ -61,8 +61,13 @@ public class HoldStore {
 
   /** Compare-and-delete; true when this hold still guarded its seat. */
   public boolean release(Hold hold) {
+    return release(hold.seat(), hold.holdId());
+  }
+
+  /** Compare-and-delete by id, for callers that know the seat but not the hold's details. */
+  public boolean release(SeatKey seat, String holdId) {
     Object released = redis.eval(HoldScripts.RELEASE,
-        List.of(keys.seatHold(hold.seat()), keys.hold(hold.holdId())), List.of(hold.holdId()));
+        List.of(keys.seatHold(seat), keys.hold(holdId)), List.of(holdId));
     return Long.valueOf(1).equals(released);
   }
 
