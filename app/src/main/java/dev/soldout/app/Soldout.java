@@ -10,6 +10,9 @@ public final class Soldout {
               every endpoint that is not configured, the sandbox PG, the topology and the API
         app   start one more instance (topology + API) against the configured endpoints, or
               against the dev stack running from this checkout
+        drill buy seats through a running system while the sandbox PG fails, then check the
+              invariants: [--payments 200] [--error-rate 0.3] [--latency-ms 200]
+              [--lost-response-rate 0] [--api URL] [--pg URL] [--performance ID]
       Configuration comes from environment variables (see README.md).""";
 
   private Soldout() {}
@@ -21,6 +24,7 @@ public final class Soldout {
     int exit = switch (command) {
       case "dev" -> DevCommand.run(settings, rest);
       case "app" -> AppCommand.run(settings, rest);
+      case "drill" -> DrillCommand.run(rest);
       case "help", "--help", "-h" -> {
         System.out.println(USAGE);
         yield 0;

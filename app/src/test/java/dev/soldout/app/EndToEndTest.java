@@ -3,6 +3,7 @@ package dev.soldout.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.soldout.app.drill.SagaDrill;
 import dev.soldout.devstack.FreePorts;
 import dev.soldout.devstack.TestServices;
 import dev.soldout.pg.sandbox.SandboxGateway;
@@ -195,6 +196,23 @@ class EndToEndTest {
     assertThat(api.delete("/holds/" + holdId + "?userId=fan-8").status()).isEqualTo(204);
     assertThat(api.get("/holds/" + holdId).status()).isEqualTo(404);
     assertThat(hold("B-3", "fan-9").status()).isEqualTo(201);
+  }
+
+  @Test
+  void with_a_flaky_slow_pg_every_payment_ends_SUCCESS_or_CANCELLED_and_the_money_adds_up()
+      throws Exception {
+    var options = SagaDrill.Options.parse(new String[] {
+        "--api", api.base(), "--pg", pg.base(), "--performance",
+        DemoCatalog.PERFORMANCE_IDS.get(1), "--payments", "40", "--error-rate", "0.3",
+        "--lost-response-rate", "0.1", "--latency-ms", "50", "--timeout-s", "90"});
+
+    SagaDrill.Report report = new SagaDrill(options, System.out).run();
+
+    assertThat(report.violations()).isEmpty();
+    assertThat(report.accepted()).isEqualTo(40);
+    assertThat(report.pending()).isZero();
+    assertThat(report.succeeded() + report.cancelled()).isEqualTo(40);
+    assertThat(report.succeeded()).isPositive();
   }
 
   @Test

@@ -12,9 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Carries out compensation commands from payment.cancel: frees the fan's Redis hold, voids the
@@ -28,6 +31,12 @@ public class CompensationWorker implements TopicFollower.BatchHandler<PaymentCan
   public interface HoldRelease {
     void release(String performanceId, String seatId, String holdId);
   }
+
+  private static final Logger log = LoggerFactory.getLogger(CompensationWorker.class);
+  private static final long FIRST_PAUSE_MS = 200;
+  private static final long MAX_PAUSE_MS = 5_000;
+  /** Well under max.poll.interval.ms, so the follower keeps its partitions while it retries. */
+  private static final long MAX_BATCH_MS = 120_000;
 
   private final PaymentGatewayClient gateway;
   private final HoldRelease holds;
@@ -47,20 +56,42 @@ public class CompensationWorker implements TopicFollower.BatchHandler<PaymentCan
 
   @Override
   public void apply(List<Map.Entry<String, PaymentCancel>> batch) throws Exception {
-    List<PaymentCancel> commands = batch.stream().map(Map.Entry::getValue)
+    List<PaymentCancel> pending = batch.stream().map(Map.Entry::getValue)
         .filter(cancel -> cancel != null && !cancel.completed()).toList();
+    long pause = FIRST_PAUSE_MS;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_BATCH_MS);
+    // Each command is retried on its own: with a flaky PG, a batch retried as a whole would
+    // almost never succeed at once.
+    while (true) {
+      pending = compensate(pending);
+      if (pending.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(pending.size() + " compensations not done yet, e.g. "
+            + pending.get(0).paymentTxId());
+      }
+      Thread.sleep(pause);
+      pause = Math.min(MAX_PAUSE_MS, pause * 2);
+    }
+  }
+
+  /** Carries out the commands; returns those whose refund could not be done this time. */
+  private List<PaymentCancel> compensate(List<PaymentCancel> commands) throws Exception {
     List<CompletableFuture<RefundOutcome>> refunds = commands.stream()
         .map(c -> c.refundNeeded() ? gateway.refund(c.paymentTxId()).toCompletableFuture()
             : CompletableFuture.<RefundOutcome>completedFuture(new RefundOutcome.NothingCharged()))
         .toList();
+    List<PaymentCancel> notDone = new ArrayList<>();
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (int i = 0; i < commands.size(); i++) {
       PaymentCancel command = commands.get(i);
-      holds.release(command.performanceId(), command.seatId(), command.holdId());
       if (refunds.get(i).join() instanceof Transient failed) {
-        throw new IllegalStateException(
-            "refund of " + command.paymentTxId() + " not done yet: " + failed.reason());
+        log.debug("refund of {} not done yet: {}", command.paymentTxId(), failed.reason());
+        notDone.add(command);
+        continue;
       }
+      holds.release(command.performanceId(), command.seatId(), command.holdId());
       PaymentCancel done = new PaymentCancel(command.paymentTxId(), command.holdId(),
           command.performanceId(), command.seatId(), command.amount(), command.reason(),
           command.refundNeeded(), true, clock.instant());
@@ -69,5 +100,6 @@ public class CompensationWorker implements TopicFollower.BatchHandler<PaymentCan
     for (Future<RecordMetadata> completion : sent) {
       completion.get();
     }
+    return notDone;
   }
 }

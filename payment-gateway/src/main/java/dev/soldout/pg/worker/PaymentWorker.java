@@ -2,7 +2,9 @@ package dev.soldout.pg.worker;
 
 import dev.soldout.events.ChargeRequest;
 import dev.soldout.events.Topic;
+import dev.soldout.pg.client.ChargeOutcome;
 import dev.soldout.pg.client.PaymentGatewayClient;
+import dev.soldout.pg.client.Transient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -13,7 +15,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -40,6 +45,10 @@ public final class PaymentWorker implements AutoCloseable {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
   /** Bounds consumer.close() (a final commit and leaving the group) on top of closeTimeout. */
   private static final Duration KAFKA_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a refused charge waits for the breaker to let it through before it counts. */
+  private static final Duration MAX_DEFERRAL = Duration.ofSeconds(30);
+  /** About a fifth of the breaker's open wait: a few tries per half-open window, spread out. */
+  private static final Duration DEFERRAL_PAUSE = Duration.ofSeconds(1);
 
   /** A polled record not finished yet, with the partition bookkeeping it belongs to. */
   private record Pending(ConsumerRecord<byte[], byte[]> record, OffsetTracker.Partition partition) {}
@@ -121,11 +130,37 @@ public final class PaymentWorker implements AutoCloseable {
         continue;
       }
       inFlight++;
-      client.charge(request.paymentTxId(), request.amount(), request.userId())
+      chargeOnceAdmitted(request, System.nanoTime() + MAX_DEFERRAL.toNanos())
           .thenCompose(outcome -> publish(
               OutcomeEvent.of(settings.topics(), request, outcome, backoff, clock.instant())))
           .whenComplete((sent, failure) -> done.add(new Done(pending, failure)));
     }
+  }
+
+  /**
+   * A charge the breaker or bulkhead refused never reached the PG, so it is tried again here a
+   * little later instead of spending one of the transaction's attempts. It keeps its place in
+   * the window meanwhile, so a PG outage slows consumption instead of flooding payment.retry.
+   * After MAX_DEFERRAL it is reported as a transient failure like any other.
+   */
+  private CompletionStage<ChargeOutcome> chargeOnceAdmitted(ChargeRequest request,
+      long deadlineNanos) {
+    return client.charge(request.paymentTxId(), request.amount(), request.userId())
+        .thenCompose(outcome -> {
+          if (!neverSent(outcome) || System.nanoTime() > deadlineNanos || !running) {
+            return CompletableFuture.completedFuture(outcome);
+          }
+          long pauseMs = ThreadLocalRandom.current().nextLong(
+              DEFERRAL_PAUSE.toMillis() / 2, DEFERRAL_PAUSE.toMillis() * 3 / 2);
+          Executor later = CompletableFuture.delayedExecutor(pauseMs, TimeUnit.MILLISECONDS);
+          return CompletableFuture.runAsync(() -> { }, later)
+              .thenCompose(ignored -> chargeOnceAdmitted(request, deadlineNanos));
+        });
+  }
+
+  private static boolean neverSent(ChargeOutcome outcome) {
+    return outcome instanceof Transient t
+        && (t.reason().startsWith("CIRCUIT_OPEN") || t.reason().startsWith("BULKHEAD_FULL"));
   }
 
   private ChargeRequest parse(ConsumerRecord<byte[], byte[]> record) {

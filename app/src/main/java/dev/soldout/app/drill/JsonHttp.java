@@ -1,0 +1,55 @@
+package dev.soldout.app.drill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.soldout.events.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** A small asynchronous JSON client for the drill: many requests in flight, none blocking. */
+final class JsonHttp {
+  record Answer(int status, JsonNode body) {}
+
+  private final HttpClient client = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2)).build();
+
+  CompletableFuture<Answer> get(String url) {
+    return send(HttpRequest.newBuilder(URI.create(url)).GET());
+  }
+
+  CompletableFuture<Answer> post(String url, Object body, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(write(body)));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request);
+  }
+
+  private CompletableFuture<Answer> send(HttpRequest.Builder request) {
+    return client.sendAsync(request.timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(response -> new Answer(response.statusCode(), read(response.body())));
+  }
+
+  private static byte[] write(Object body) {
+    try {
+      return Json.mapper().writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static JsonNode read(byte[] body) {
+    try {
+      return body.length == 0 ? Json.mapper().nullNode() : Json.mapper().readTree(body);
+    } catch (IOException notJson) {
+      return Json.mapper().getNodeFactory().textNode(new String(body));
+    }
+  }
+}
