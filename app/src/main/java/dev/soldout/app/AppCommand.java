@@ -29,7 +29,7 @@ final class AppCommand {
     }
     String pg = settings.paymentGateway().orElse("http://127.0.0.1:" + settings.sandboxPgPort());
     SoldoutNode.Endpoints endpoints = new SoldoutNode.Endpoints(kafka, redis, database, pg);
-    SoldoutNode node = SoldoutNode.start(settings, endpoints, false);
+    SoldoutNode node = SoldoutNode.start(settings, endpoints, settings.seedDemo());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();

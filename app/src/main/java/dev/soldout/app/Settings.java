@@ -39,7 +39,8 @@ public record Settings(
     int embeddedRedisPort,
     int embeddedDbPort,
     int sandboxPgPort,
-    int demoSeats) {
+    int demoSeats,
+    boolean seedDemo) {
 
   /** Every setting with its default; the README's configuration table mirrors this. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -70,6 +71,7 @@ public record Settings(
     d.put("EMBEDDED_DB_PORT", "15432");
     d.put("SANDBOX_PG_PORT", "7071");
     d.put("DEMO_SEATS", "1000");
+    d.put("SEED_DEMO", "false");
     return Map.copyOf(d);
   }
 
@@ -114,7 +116,8 @@ public record Settings(
         Long.parseLong(v.get("COMMIT_INTERVAL_MS")), v.get("APPLICATION_ID"),
         v.get("TOPIC_PREFIX"), v.get("REDIS_NAMESPACE"), Integer.parseInt(v.get("KAFKA_PORT")),
         Integer.parseInt(v.get("EMBEDDED_REDIS_PORT")), Integer.parseInt(v.get("EMBEDDED_DB_PORT")),
-        Integer.parseInt(v.get("SANDBOX_PG_PORT")), Integer.parseInt(v.get("DEMO_SEATS")));
+        Integer.parseInt(v.get("SANDBOX_PG_PORT")), Integer.parseInt(v.get("DEMO_SEATS")),
+        Boolean.parseBoolean(v.get("SEED_DEMO")));
   }
 
   public Optional<String> kafka() {

@@ -1,6 +1,8 @@
 package dev.soldout.app;
 
+import dev.soldout.pg.sandbox.SandboxGateway;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 
 /** The one entry point of the runnable jar: {@code soldout dev | app}. */
 public final class Soldout {
@@ -10,6 +12,8 @@ public final class Soldout {
               every endpoint that is not configured, the sandbox PG, the topology and the API
         app   start one more instance (topology + API) against the configured endpoints, or
               against the dev stack running from this checkout
+        sandbox-pg
+              run only the sandbox payment gateway on SANDBOX_PG_PORT (for compose and drills)
         drill buy seats through a running system while the sandbox PG fails, then check the
               invariants: [--payments 200] [--error-rate 0.3] [--latency-ms 200]
               [--lost-response-rate 0] [--api URL] [--pg URL] [--performance ID]
@@ -25,6 +29,12 @@ public final class Soldout {
       case "dev" -> DevCommand.run(settings, rest);
       case "app" -> AppCommand.run(settings, rest);
       case "drill" -> DrillCommand.run(rest);
+      case "sandbox-pg" -> {
+        SandboxGateway.start(settings.sandboxPgPort());
+        System.out.println("sandbox PG on :" + settings.sandboxPgPort());
+        new CountDownLatch(1).await();
+        yield 0;
+      }
       case "help", "--help", "-h" -> {
         System.out.println(USAGE);
         yield 0;

@@ -137,8 +137,7 @@ class ExactlyOnceCrashTest {
     int pgPort = FreePorts.next();
     sandbox = SandboxGateway.create(ledger, faults).start(pgPort);
 
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    applicationId = "eos-" + run;
+    applicationId = "eos-" + UUID.randomUUID().toString().substring(0, 8);
     topics = Topics.withPrefix(applicationId + ".");
     TopicProvisioner.ensure(kafka, topics,
         new TopicProvisioner.Layout(PARTITIONS, (short) 1, 1));
@@ -147,8 +146,8 @@ class ExactlyOnceCrashTest {
     root = Files.createTempDirectory("soldout-eos-");
     System.out.println("ExactlyOnceCrashTest: child logs in " + root);
     classpath = SoldoutProcess.snapshotClasspath(root);
-    a = instance("a", db, pgPort, run);
-    b = instance("b", db, pgPort, run);
+    a = instance("a", db, pgPort);
+    b = instance("b", db, pgPort);
     Runtime.getRuntime().addShutdownHook(new Thread(ExactlyOnceCrashTest::stopChildren));
     a.start();
     b.start();
@@ -383,8 +382,7 @@ class ExactlyOnceCrashTest {
 
   // ---- scenario helpers ----
 
-  private static SoldoutProcess instance(String name, Database db, int pgPort,
-      String run) {
+  private static SoldoutProcess instance(String name, Database db, int pgPort) {
     int port = FreePorts.next();
     return new SoldoutProcess(name, root, classpath, SoldoutProcess.env(
         "KAFKA_BOOTSTRAP_SERVERS", kafka,

@@ -2,6 +2,7 @@ package dev.soldout.topology;
 
 import dev.soldout.dlq.DeadLetterSettings;
 import dev.soldout.events.Topics;
+import dev.soldout.events.follow.GroupFailover;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,9 +32,8 @@ public final class StreamsSettings {
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    // A crashed instance's partitions move after 10 s instead of the default 45 s.
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+    GroupFailover.consumerProperties()
+        .forEach((key, value) -> p.put(StreamsConfig.consumerPrefix(key), value));
     p.putAll(DeadLetterSettings.streamsProperties(topics.dlq().name()));
     return p;
   }

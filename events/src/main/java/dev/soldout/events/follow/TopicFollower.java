@@ -43,6 +43,7 @@ public class TopicFollower<V> implements Runnable, AutoCloseable {
     this.handler = handler;
     this.retryPause = retryPause;
     Properties props = new Properties();
+    props.putAll(GroupFailover.consumerProperties());
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

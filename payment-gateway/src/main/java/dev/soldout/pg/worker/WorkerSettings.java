@@ -1,7 +1,9 @@
 package dev.soldout.pg.worker;
 
 import dev.soldout.events.Topics;
+import dev.soldout.events.follow.GroupFailover;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -53,14 +55,16 @@ public record WorkerSettings(
   }
 
   Map<String, Object> consumerConfig() {
-    return Map.of(
+    Map<String, Object> config = new HashMap<>(GroupFailover.consumerProperties());
+    config.putAll(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.GROUP_ID_CONFIG, groupId,
         // The topology writes charge requests in transactions: never act on an aborted one.
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         // A new group must charge what is already waiting, not only what comes next.
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+    return config;
   }
 
   Map<String, Object> producerConfig() {
