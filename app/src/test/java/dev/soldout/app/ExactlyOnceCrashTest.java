@@ -46,14 +46,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -337,12 +332,14 @@ class ExactlyOnceCrashTest {
       throws Exception {
     Map<String, List<TxState>> history = new HashMap<>();
     var deserializer = topics.txState().valueSerde().deserializer();
-    for (var record : readAll(topics.txState().name(), "read_committed")) {
+    for (var record
+        : TopicRecords.readAll(kafka, topics.txState().name(), "read_committed")) {
       String key = new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
       history.computeIfAbsent(key, k -> new ArrayList<>())
           .add(deserializer.deserialize(record.topic(), record.value()));
     }
-    int uncommitted = readAll(topics.txState().name(), "read_uncommitted").size();
+    int uncommitted =
+        TopicRecords.readAll(kafka, topics.txState().name(), "read_uncommitted").size();
     int committed = history.values().stream().mapToInt(List::size).sum();
     System.out.printf("payment.tx-state: %d committed records, %d incl. aborted ones%n",
         committed, uncommitted);
@@ -371,7 +368,8 @@ class ExactlyOnceCrashTest {
   void committed_payment_charge_holds_one_request_per_attempt() throws Exception {
     Map<String, Integer> perAttempt = new TreeMap<>();
     var deserializer = topics.paymentCharge().valueSerde().deserializer();
-    for (var record : readAll(topics.paymentCharge().name(), "read_committed")) {
+    for (var record
+        : TopicRecords.readAll(kafka, topics.paymentCharge().name(), "read_committed")) {
       ChargeRequest request = deserializer.deserialize(record.topic(), record.value());
       perAttempt.merge(request.paymentTxId() + "#" + request.attempt(), 1, Integer::sum);
     }
@@ -570,30 +568,6 @@ class ExactlyOnceCrashTest {
         .get(10, TimeUnit.SECONDS);
     return described.entrySet().stream().filter(e -> OPEN.contains(e.getValue().state()))
         .map(Map.Entry::getKey).collect(Collectors.toSet());
-  }
-
-  /** Every record of a topic up to its current end (the last stable offset for read_committed). */
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(info -> new TopicPartition(topic, info.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not read " + topic + " up to " + end);
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      return records;
-    }
   }
 
   private static void mark(String event) {
