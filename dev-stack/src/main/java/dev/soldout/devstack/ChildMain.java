@@ -11,18 +11,18 @@ import java.util.Arrays;
  */
 final class ChildMain {
 
-    private ChildMain() {}
+  private ChildMain() {}
 
-    public static void main(String[] args) throws Throwable {
-        ProcessHandle.of(Long.parseLong(args[0])).ifPresentOrElse(
-                parent -> parent.onExit().thenRun(() -> System.exit(1)),
-                () -> System.exit(1));
-        try {
-            Class.forName(args[1])
-                    .getMethod("main", String[].class)
-                    .invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
+  public static void main(String[] args) throws Throwable {
+    ProcessHandle.of(Long.parseLong(args[0])).ifPresentOrElse(
+        parent -> parent.onExit().thenRun(() -> System.exit(1)),
+        () -> System.exit(1));
+    try {
+      Class.forName(args[1])
+          .getMethod("main", String[].class)
+          .invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
     }
+  }
 }

@@ -15,63 +15,63 @@ import java.time.Duration;
  */
 public final class PostgresServer implements AutoCloseable {
 
-    private final int port;
-    private final Path dataDir;
-    private EmbeddedPostgres postgres;
-    private Thread shutdownHook;
+  private final int port;
+  private final Path dataDir;
+  private EmbeddedPostgres postgres;
+  private Thread shutdownHook;
 
-    public PostgresServer(int port, Path dataDir) {
-        this.port = port;
-        this.dataDir = dataDir.toAbsolutePath();
-    }
+  public PostgresServer(int port, Path dataDir) {
+    this.port = port;
+    this.dataDir = dataDir.toAbsolutePath();
+  }
 
-    public int port() {
-        return port;
-    }
+  public int port() {
+    return port;
+  }
 
-    /** The {@code postgres} database of this server. */
-    public Database database() {
-        return new Database("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
-    }
+  /** The {@code postgres} database of this server. */
+  public Database database() {
+    return new Database("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
+  }
 
-    /** Starts the server, running initdb first if the data directory is new. */
-    public synchronized Database start() {
-        if (postgres != null) {
-            throw new IllegalStateException("PostgreSQL on port " + port + " is already running");
-        }
-        try {
-            postgres = EmbeddedPostgres.builder()
-                    .setPort(port)
-                    .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(false)
-                    // Our own hook instead, so that it and stop() cannot run pg_ctl stop concurrently.
-                    .setRegisterShutdownHook(false)
-                    // zonky's 10 s default is tight for initdb on a busy 2-core machine.
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("PostgreSQL on port " + port + " did not start in " + dataDir, e);
-        }
-        shutdownHook = Processes.onShutdown("postgres-" + port + "-stop", this::stop);
-        return database();
+  /** Starts the server, running initdb first if the data directory is new. */
+  public synchronized Database start() {
+    if (postgres != null) {
+      throw new IllegalStateException("PostgreSQL on port " + port + " is already running");
     }
+    try {
+      postgres = EmbeddedPostgres.builder()
+          .setPort(port)
+          .setDataDirectory(dataDir)
+          .setCleanDataDirectory(false)
+          // Our own hook instead, so that it and stop() cannot run pg_ctl stop concurrently.
+          .setRegisterShutdownHook(false)
+          // zonky's 10 s default is tight for initdb on a busy 2-core machine.
+          .setPGStartupWait(Duration.ofSeconds(60))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("PostgreSQL on port " + port + " did not start in " + dataDir, e);
+    }
+    shutdownHook = Processes.onShutdown("postgres-" + port + "-stop", this::stop);
+    return database();
+  }
 
-    public synchronized void stop() {
-        if (postgres == null) {
-            return;
-        }
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            postgres = null;
-            Processes.cancel(shutdownHook);
-        }
+  public synchronized void stop() {
+    if (postgres == null) {
+      return;
     }
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      postgres = null;
+      Processes.cancel(shutdownHook);
+    }
+  }
 
-    @Override
-    public void close() {
-        stop();
-    }
+  @Override
+  public void close() {
+    stop();
+  }
 }

@@ -26,149 +26,149 @@ import redis.embedded.core.ExecutableProvider;
  */
 public final class RedisServer implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-    private final int port;
-    private final Path dir;
-    private final Path executable;
-    private Process process;
-    private Path logFile;
-    private Thread shutdownHook;
+  private final int port;
+  private final Path dir;
+  private final Path executable;
+  private Process process;
+  private Path logFile;
+  private Thread shutdownHook;
 
-    /** A server that keeps nothing. */
-    public RedisServer(int port) {
-        this(port, null, executable());
+  /** A server that keeps nothing. */
+  public RedisServer(int port) {
+    this(port, null, executable());
+  }
+
+  /** A server that keeps its data in {@code dir}. */
+  public RedisServer(int port, Path dir) {
+    this(port, dir, executable());
+  }
+
+  RedisServer(int port, Path dir, Path executable) {
+    this.port = port;
+    this.dir = dir == null ? null : dir.toAbsolutePath();
+    this.executable = executable;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** Starts the server and waits until it answers PING. */
+  public synchronized void start() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("Redis on port " + port + " is already running");
     }
-
-    /** A server that keeps its data in {@code dir}. */
-    public RedisServer(int port, Path dir) {
-        this(port, dir, executable());
+    List<String> command = new ArrayList<>(List.of(executable.toString(),
+        "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", ""));
+    try {
+      if (dir == null) {
+        logFile = Files.createTempFile("redis-" + port + "-", ".log");
+        command.addAll(List.of("--appendonly", "no", "--dir", logFile.getParent().toString()));
+      } else {
+        Files.createDirectories(dir);
+        logFile = dir.resolve("redis.log");
+        command.addAll(List.of("--appendonly", "yes", "--dir", dir.toString()));
+      }
+      process = new ProcessBuilder(Processes.detached(command))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-
-    RedisServer(int port, Path dir, Path executable) {
-        this.port = port;
-        this.dir = dir == null ? null : dir.toAbsolutePath();
-        this.executable = executable;
+    // redis-server cannot notice that this JVM is gone, so stop it on the way out.
+    shutdownHook = Processes.onShutdown("redis-" + port + "-stop", this::stop);
+    try {
+      awaitPong();
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
     }
+  }
 
-    public int port() {
-        return port;
+  public synchronized void stop() {
+    if (process == null) {
+      return;
     }
-
-    public String url() {
-        return "redis://127.0.0.1:" + port;
+    Processes.terminate(process, STOP_TIMEOUT);
+    Processes.cancel(shutdownHook);
+    if (dir == null) {
+      try {
+        Files.deleteIfExists(logFile);
+      } catch (IOException e) {
+        // A leftover temp file is not worth failing a stop for.
+      }
     }
+    process = null;
+  }
 
-    /** Starts the server and waits until it answers PING. */
-    public synchronized void start() {
-        if (process != null && process.isAlive()) {
-            throw new IllegalStateException("Redis on port " + port + " is already running");
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** The {@code redis-server} on the PATH, else the one extracted from the embedded-redis jar. */
+  static Path executable() {
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String entry : path.split(File.pathSeparator)) {
+      Path candidate = Path.of(entry, "redis-server");
+      if (!entry.isEmpty() && Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return bundledExecutable();
+  }
+
+  static Path bundledExecutable() {
+    try {
+      return ExecutableProvider.newJarResourceProvider().get().toPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void awaitPong() {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!answersPing()) {
+      try {
+        if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
+          throw failure("exited with code " + process.exitValue());
         }
-        List<String> command = new ArrayList<>(List.of(executable.toString(),
-                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", ""));
-        try {
-            if (dir == null) {
-                logFile = Files.createTempFile("redis-" + port + "-", ".log");
-                command.addAll(List.of("--appendonly", "no", "--dir", logFile.getParent().toString()));
-            } else {
-                Files.createDirectories(dir);
-                logFile = dir.resolve("redis.log");
-                command.addAll(List.of("--appendonly", "yes", "--dir", dir.toString()));
-            }
-            process = new ProcessBuilder(Processes.detached(command))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        // redis-server cannot notice that this JVM is gone, so stop it on the way out.
-        shutdownHook = Processes.onShutdown("redis-" + port + "-stop", this::stop);
-        try {
-            awaitPong();
-        } catch (RuntimeException e) {
-            stop();
-            throw e;
-        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure("was interrupted while starting");
+      }
+      if (System.nanoTime() > deadline) {
+        throw failure("did not answer PING within " + START_TIMEOUT.toSeconds() + " s");
+      }
     }
+  }
 
-    public synchronized void stop() {
-        if (process == null) {
-            return;
-        }
-        Processes.terminate(process, STOP_TIMEOUT);
-        Processes.cancel(shutdownHook);
-        if (dir == null) {
-            try {
-                Files.deleteIfExists(logFile);
-            } catch (IOException e) {
-                // A leftover temp file is not worth failing a stop for.
-            }
-        }
-        process = null;
+  /** True on {@code +PONG}; a Redis still loading its data answers {@code -LOADING} instead. */
+  private boolean answersPing() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      socket.setSoTimeout(1_000);
+      OutputStream out = socket.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] reply = in.readNBytes(7);
+      return "+PONG\r\n".equals(new String(reply, StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      return false;
     }
+  }
 
-    @Override
-    public void close() {
-        stop();
-    }
-
-    /** The {@code redis-server} on the PATH, else the one extracted from the embedded-redis jar. */
-    static Path executable() {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String entry : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(entry, "redis-server");
-            if (!entry.isEmpty() && Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return bundledExecutable();
-    }
-
-    static Path bundledExecutable() {
-        try {
-            return ExecutableProvider.newJarResourceProvider().get().toPath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void awaitPong() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!answersPing()) {
-            try {
-                if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
-                    throw failure("exited with code " + process.exitValue());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw failure("was interrupted while starting");
-            }
-            if (System.nanoTime() > deadline) {
-                throw failure("did not answer PING within " + START_TIMEOUT.toSeconds() + " s");
-            }
-        }
-    }
-
-    /** True on {@code +PONG}; a Redis still loading its data answers {@code -LOADING} instead. */
-    private boolean answersPing() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            socket.setSoTimeout(1_000);
-            OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] reply = in.readNBytes(7);
-            return "+PONG\r\n".equals(new String(reply, StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private IllegalStateException failure(String what) {
-        return new IllegalStateException("Redis on port " + port + " " + what
-                + "; last lines of " + logFile + ":\n" + Processes.tail(logFile, 20));
-    }
+  private IllegalStateException failure(String what) {
+    return new IllegalStateException("Redis on port " + port + " " + what
+        + "; last lines of " + logFile + ":\n" + Processes.tail(logFile, 20));
+  }
 }
