@@ -19,8 +19,6 @@ final class AppCommand {
     String redis = settings.redis().or(() -> recorded.map(DevStack.Endpoints::redisUrl))
         .orElse(null);
     Database database = settings.database()
-        .map(url -> Database.fromUrl(url, DevCommand.blankToNull(settings.databaseUser()),
-            DevCommand.blankToNull(settings.databasePassword())))
         .or(() -> recorded.map(DevStack.Endpoints::database)).orElse(null);
     if (kafka == null || redis == null || database == null) {
       System.err.println("no endpoints: set KAFKA_BOOTSTRAP_SERVERS, REDIS_URL and DATABASE_URL,"

@@ -1,6 +1,5 @@
 package dev.soldout.app;
 
-import dev.soldout.devstack.Database;
 import dev.soldout.devstack.DevStack;
 import dev.soldout.pg.sandbox.SandboxGateway;
 import io.javalin.Javalin;
@@ -33,8 +32,7 @@ final class DevCommand {
     SoldoutNode.Endpoints endpoints = new SoldoutNode.Endpoints(
         settings.kafka().orElse(infra.kafkaBootstrap()),
         settings.redis().orElse(infra.redisUrl()),
-        settings.database().map(url -> Database.fromUrl(url, blankToNull(settings.databaseUser()),
-            blankToNull(settings.databasePassword()))).orElse(infra.database()),
+        settings.database().orElse(infra.database()),
         pgBaseUrl);
     SoldoutNode node;
     try {
@@ -61,9 +59,5 @@ final class DevCommand {
     System.out.println(Banner.dev(settings, endpoints, embedded, sandbox != null, seconds));
     stopped.await();
     return 0;
-  }
-
-  static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value;
   }
 }

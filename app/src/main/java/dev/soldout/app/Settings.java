@@ -1,5 +1,6 @@
 package dev.soldout.app;
 
+import dev.soldout.devstack.Database;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -128,8 +129,10 @@ public record Settings(
     return nonBlank(redisUrl);
   }
 
-  public Optional<String> database() {
-    return nonBlank(databaseUrl);
+  /** The configured SQL database, with user and password from their own settings if given. */
+  public Optional<Database> database() {
+    return nonBlank(databaseUrl).map(url -> Database.fromUrl(url,
+        nonBlank(databaseUser).orElse(null), nonBlank(databasePassword).orElse(null)));
   }
 
   public Optional<String> paymentGateway() {
