@@ -5,6 +5,7 @@ import dev.soldout.api.ApiApp;
 import dev.soldout.api.health.HealthCheck;
 import dev.soldout.api.health.HealthService;
 import dev.soldout.api.payment.PaymentRequests;
+import dev.soldout.app.metrics.NodeMetrics;
 import dev.soldout.devstack.Database;
 import dev.soldout.events.Topics;
 import dev.soldout.events.TxState;
@@ -20,8 +21,6 @@ import dev.soldout.topology.StreamsSettings;
 import dev.soldout.topology.TopicProvisioner;
 import dev.soldout.topology.TopologySettings;
 import io.javalin.Javalin;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,12 +72,15 @@ public final class SoldoutNode implements AutoCloseable {
 
   private void boot(Settings settings, Endpoints endpoints, boolean seedDemo) throws Exception {
     Topics topics = Topics.withPrefix(settings.topicPrefix());
+    NodeMetrics metrics = new NodeMetrics(topics);
+    started.push(metrics);
     TopicProvisioner.ensure(endpoints.kafka(), topics, new TopicProvisioner.Layout(
         settings.partitions(), settings.replicationFactor(), settings.minInsyncReplicas()));
 
     HikariDataSource pool = Databases.pool(endpoints.database().jdbcUrl(),
         endpoints.database().user(), endpoints.database().password(), 10);
     started.push(pool);
+    metrics.watch(pool);
     Databases.migrate(pool);
     Jdbi jdbi = Databases.jdbi(pool);
     if (seedDemo && DemoCatalog.seedIfEmpty(jdbi, settings.demoSeats(), Clock.systemUTC().instant())) {
@@ -89,7 +91,7 @@ public final class SoldoutNode implements AutoCloseable {
     UnifiedJedis redis = Redis.connect(endpoints.redisUrl());
     started.push(redis);
     HoldStore holds = new HoldStore(redis, settings.redisNamespace(), settings.holdTtl(),
-        Clock.systemUTC());
+        Clock.systemUTC(), metrics.holds());
 
     URI advertised = URI.create(settings.advertisedUrl());
     Properties streamsConfig = StreamsSettings.base(endpoints.kafka(), settings.applicationId(),
@@ -107,14 +109,17 @@ public final class SoldoutNode implements AutoCloseable {
     // session timeout: a restart or a scale-in does not stall payments.
     started.push(() -> streams.close(CloseOptions.timeout(Duration.ofSeconds(10))
         .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
+    started.push(metrics.watch(streams));
     streams.start();
 
-    started.push(PaymentWorkers.start(settings, endpoints, topics, holds));
+    started.push(PaymentWorkers.start(settings, endpoints, topics, holds, metrics));
     started.push(new TopicFollower<TxState>(endpoints.kafka(), settings.applicationId()
-        + "-sold-seats", topics.txState(), new SoldSeatMarker(holds), Duration.ofSeconds(1))
-        .start());
+        + "-sold-seats", topics.txState(), new SoldSeatMarker(holds), Duration.ofSeconds(1),
+        metrics.kafkaClients()).start());
+    started.push(metrics.follow(endpoints.kafka(), settings.applicationId(), topics));
 
-    PaymentRequests payments = new PaymentRequests(endpoints.kafka(), topics.paymentTry());
+    PaymentRequests payments = new PaymentRequests(endpoints.kafka(), topics.paymentTry(),
+        metrics.kafkaClients());
     started.push(payments);
     Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
         endpoints.kafka(), AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000,
@@ -133,12 +138,11 @@ public final class SoldoutNode implements AutoCloseable {
             h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1 ? "SELECT 1" : "?")),
         Duration.ofSeconds(2));
     started.push(health);
+    started.push(metrics.probe(health));
 
-    PrometheusRegistry metrics = new PrometheusRegistry();
-    JvmMetrics.builder().register(metrics);
     api = ApiApp.create(new ApiApp.Dependencies(catalog, holds, payments,
         new TxStateQuery(streams, new HostInfo(advertised.getHost(), advertised.getPort())),
-        health, metrics, Clock.systemUTC()));
+        health, metrics.registry(), Clock.systemUTC()));
     api.start("0.0.0.0", settings.apiPort());
     started.push(api::stop);
   }

@@ -1,5 +1,6 @@
 package dev.soldout.api.payment;
 
+import dev.soldout.events.KafkaClientListener;
 import dev.soldout.events.PaymentTry;
 import dev.soldout.events.Topic;
 import java.time.Duration;
@@ -17,8 +18,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 public class PaymentRequests implements AutoCloseable {
   private final KafkaProducer<String, PaymentTry> producer;
   private final Topic<String, PaymentTry> topic;
+  private final KafkaClientListener.Watch watch;
 
-  public PaymentRequests(String bootstrapServers, Topic<String, PaymentTry> topic) {
+  public PaymentRequests(String bootstrapServers, Topic<String, PaymentTry> topic,
+      KafkaClientListener clients) {
     this.topic = topic;
     this.producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -30,6 +33,7 @@ public class PaymentRequests implements AutoCloseable {
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000),
         topic.keySerde().serializer(), topic.valueSerde().serializer());
+    this.watch = clients.producerOpened(producer);
   }
 
   public CompletableFuture<RecordMetadata> publish(PaymentTry attempt) {
@@ -51,6 +55,7 @@ public class PaymentRequests implements AutoCloseable {
 
   @Override
   public void close() {
+    watch.close();
     producer.close(Duration.ofSeconds(5));
   }
 }

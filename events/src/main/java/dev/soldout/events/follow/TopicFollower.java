@@ -1,5 +1,6 @@
 package dev.soldout.events.follow;
 
+import dev.soldout.events.KafkaClientListener;
 import dev.soldout.events.Topic;
 import java.time.Duration;
 import java.util.AbstractMap.SimpleImmutableEntry;
@@ -8,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,18 +33,35 @@ public class TopicFollower<V> implements Runnable, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TopicFollower.class);
 
-  private final Topic<String, V> topic;
+  private static final StringDeserializer KEYS = new StringDeserializer();
+
+  private final String topic;
+  private final Function<ConsumerRecord<byte[], byte[]>, V> reader;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final BatchHandler<V> handler;
   private final Duration retryPause;
+  private final KafkaClientListener clients;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
 
   public TopicFollower(String bootstrapServers, String groupId, Topic<String, V> topic,
-      BatchHandler<V> handler, Duration retryPause) {
+      BatchHandler<V> handler, Duration retryPause, KafkaClientListener clients) {
+    this(bootstrapServers, groupId, topic.name(), record -> topic.valueSerde().deserializer()
+        .deserialize(record.topic(), record.value()), handler, retryPause, clients);
+  }
+
+  /**
+   * Follows a topic whose values are read from the whole record, for handlers that need its
+   * headers or offsets too (a DLQ record's reason is in its headers).
+   */
+  public TopicFollower(String bootstrapServers, String groupId, String topic,
+      Function<ConsumerRecord<byte[], byte[]>, V> reader, BatchHandler<V> handler,
+      Duration retryPause, KafkaClientListener clients) {
     this.topic = topic;
+    this.reader = reader;
     this.handler = handler;
     this.retryPause = retryPause;
+    this.clients = clients;
     Properties props = new Properties();
     props.putAll(GroupFailover.consumerProperties());
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -61,8 +81,9 @@ public class TopicFollower<V> implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
+    KafkaClientListener.Watch watch = clients.consumerOpened(consumer);
     try {
-      consumer.subscribe(List.of(topic.name()));
+      consumer.subscribe(List.of(topic));
       while (running.get()) {
         var records = consumer.poll(Duration.ofMillis(200));
         if (records.isEmpty()) {
@@ -70,8 +91,8 @@ public class TopicFollower<V> implements Runnable, AutoCloseable {
         }
         List<Map.Entry<String, V>> batch = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> record : records) {
-          batch.add(new SimpleImmutableEntry<>(
-              topic.keySerde().deserializer().deserialize(topic.name(), record.key()),
+          // Every topic followed here is keyed by a string (paymentTxId or seat).
+          batch.add(new SimpleImmutableEntry<>(KEYS.deserialize(topic, record.key()),
               parse(record)));
         }
         applyUntilDone(batch);
@@ -82,13 +103,14 @@ public class TopicFollower<V> implements Runnable, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      watch.close();
       consumer.close(Duration.ofSeconds(2));
     }
   }
 
   private V parse(ConsumerRecord<byte[], byte[]> record) {
     try {
-      return topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+      return reader.apply(record);
     } catch (RuntimeException e) {
       log.warn("{}: skipping unreadable record at {}-{}@{}: {}", thread.getName(),
           record.topic(), record.partition(), record.offset(), e.getMessage());

@@ -3,7 +3,9 @@ package dev.soldout.pg.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.soldout.events.Json;
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.timelimiter.TimeLimiter;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -52,6 +54,16 @@ public final class PaymentGatewayClient implements AutoCloseable {
   /** The breaker guarding the PG, for metrics and health. */
   public CircuitBreaker circuitBreaker() {
     return http.circuitBreaker();
+  }
+
+  /** The bound on calls in flight to the PG, for metrics. */
+  public Bulkhead bulkhead() {
+    return http.bulkhead();
+  }
+
+  /** The per-call timeout, for metrics. */
+  public TimeLimiter timeLimiter() {
+    return http.timeLimiter();
   }
 
   private static ChargeOutcome chargeOutcome(HttpResponse<String> response) {

@@ -91,6 +91,14 @@ final class ResilientHttp implements AutoCloseable {
     return circuitBreaker;
   }
 
+  Bulkhead bulkhead() {
+    return bulkhead;
+  }
+
+  TimeLimiter timeLimiter() {
+    return timeLimiter;
+  }
+
   @Override
   public void close() {
     timeouts.shutdownNow();

@@ -32,6 +32,16 @@ public class CompensationWorker implements TopicFollower.BatchHandler<PaymentCan
     void release(String performanceId, String seatId, String holdId);
   }
 
+  /** Hears each completion once Kafka acknowledged it, for metrics. */
+  @FunctionalInterface
+  public interface CompletionListener {
+    /** {@code refunded}: the void found an approved charge, so money went back to the fan. */
+    void completed(PaymentCancel completion, boolean refunded);
+  }
+
+  /** A completion on its way to Kafka, and whether its void gave money back. */
+  private record Sent(PaymentCancel completion, boolean refunded, Future<RecordMetadata> ack) {}
+
   private static final Logger log = LoggerFactory.getLogger(CompensationWorker.class);
   private static final long FIRST_PAUSE_MS = 200;
   private static final long MAX_PAUSE_MS = 5_000;
@@ -43,15 +53,17 @@ public class CompensationWorker implements TopicFollower.BatchHandler<PaymentCan
   private final Producer<String, PaymentCancel> producer;
   private final Topic<String, PaymentCancel> topic;
   private final Clock clock;
+  private final CompletionListener listener;
 
   public CompensationWorker(PaymentGatewayClient gateway, HoldRelease holds,
       Producer<String, PaymentCancel> producer, Topic<String, PaymentCancel> topic,
-      Clock clock) {
+      Clock clock, CompletionListener listener) {
     this.gateway = gateway;
     this.holds = holds;
     this.producer = producer;
     this.topic = topic;
     this.clock = clock;
+    this.listener = listener;
   }
 
   @Override
@@ -83,10 +95,11 @@ public class CompensationWorker implements TopicFollower.BatchHandler<PaymentCan
             : CompletableFuture.<RefundOutcome>completedFuture(new RefundOutcome.NothingCharged()))
         .toList();
     List<PaymentCancel> notDone = new ArrayList<>();
-    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    List<Sent> sent = new ArrayList<>();
     for (int i = 0; i < commands.size(); i++) {
       PaymentCancel command = commands.get(i);
-      if (refunds.get(i).join() instanceof Transient failed) {
+      RefundOutcome refund = refunds.get(i).join();
+      if (refund instanceof Transient failed) {
         log.debug("refund of {} not done yet: {}", command.paymentTxId(), failed.reason());
         notDone.add(command);
         continue;
@@ -95,10 +108,12 @@ public class CompensationWorker implements TopicFollower.BatchHandler<PaymentCan
       PaymentCancel done = new PaymentCancel(command.paymentTxId(), command.holdId(),
           command.performanceId(), command.seatId(), command.amount(), command.reason(),
           command.refundNeeded(), true, clock.instant());
-      sent.add(producer.send(new ProducerRecord<>(topic.name(), command.paymentTxId(), done)));
+      sent.add(new Sent(done, refund instanceof RefundOutcome.Refunded,
+          producer.send(new ProducerRecord<>(topic.name(), command.paymentTxId(), done))));
     }
-    for (Future<RecordMetadata> completion : sent) {
-      completion.get();
+    for (Sent completion : sent) {
+      completion.ack().get();
+      listener.completed(completion.completion(), completion.refunded());
     }
     return notDone;
   }

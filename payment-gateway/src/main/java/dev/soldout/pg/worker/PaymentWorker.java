@@ -1,6 +1,7 @@
 package dev.soldout.pg.worker;
 
 import dev.soldout.events.ChargeRequest;
+import dev.soldout.events.KafkaClientListener;
 import dev.soldout.events.Topic;
 import dev.soldout.pg.client.ChargeOutcome;
 import dev.soldout.pg.client.PaymentGatewayClient;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,6 +43,14 @@ import org.slf4j.LoggerFactory;
  * replays unfinished charges, which the idempotency key (paymentTxId) makes harmless.
  */
 public final class PaymentWorker implements AutoCloseable {
+  /**
+   * Who hears what the worker does, for metrics: its Kafka clients, and each outcome event once
+   * Kafka acknowledged it (on the producer's I/O thread, so it must be quick and never throw).
+   */
+  public record Observers(KafkaClientListener clients, Consumer<OutcomeEvent<?>> published) {
+    public static final Observers NONE = new Observers(KafkaClientListener.NONE, event -> { });
+  }
+
   private static final Logger log = LoggerFactory.getLogger(PaymentWorker.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
   /** Bounds consumer.close() (a final commit and leaving the group) on top of closeTimeout. */
@@ -60,6 +70,7 @@ public final class PaymentWorker implements AutoCloseable {
   private final PaymentGatewayClient client;
   private final RetryBackoff backoff;
   private final Clock clock;
+  private final Observers observers;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
   private final OffsetTracker offsets = new OffsetTracker();
@@ -70,11 +81,12 @@ public final class PaymentWorker implements AutoCloseable {
   private int inFlight;
 
   private PaymentWorker(WorkerSettings settings, PaymentGatewayClient client,
-      RetryBackoff backoff, Clock clock) {
+      RetryBackoff backoff, Clock clock, Observers observers) {
     this.settings = settings;
     this.client = client;
     this.backoff = backoff;
     this.clock = clock;
+    this.observers = observers;
     // Bytes in, parsed here: a record that does not parse is skipped, never a poll error.
     this.consumer = new KafkaConsumer<>(settings.consumerConfig(),
         new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -83,21 +95,29 @@ public final class PaymentWorker implements AutoCloseable {
     this.thread = new Thread(this::run, "payment-worker-" + settings.groupId());
   }
 
-  /** Starts a worker whose backoff draws its jitter from a fresh {@link Random}. */
+  /** Starts a worker that nobody observes. */
   public static PaymentWorker start(WorkerSettings settings, PaymentGatewayClient client) {
+    return start(settings, client, Observers.NONE);
+  }
+
+  /** Starts a worker whose backoff draws its jitter from a fresh {@link Random}. */
+  public static PaymentWorker start(WorkerSettings settings, PaymentGatewayClient client,
+      Observers observers) {
     RetryBackoff backoff = new RetryBackoff(settings.backoffBase(), settings.backoffCap(),
         settings.jitter(), new Random());
-    return start(settings, client, backoff, Clock.systemUTC());
+    return start(settings, client, backoff, Clock.systemUTC(), observers);
   }
 
   public static PaymentWorker start(WorkerSettings settings, PaymentGatewayClient client,
-      RetryBackoff backoff, Clock clock) {
-    PaymentWorker worker = new PaymentWorker(settings, client, backoff, clock);
+      RetryBackoff backoff, Clock clock, Observers observers) {
+    PaymentWorker worker = new PaymentWorker(settings, client, backoff, clock, observers);
     worker.thread.start();
     return worker;
   }
 
   private void run() {
+    KafkaClientListener.Watch consumerWatch = observers.clients().consumerOpened(consumer);
+    KafkaClientListener.Watch producerWatch = observers.clients().producerOpened(producer);
     try {
       consumer.subscribe(List.of(settings.topics().paymentCharge().name()), new Rebalance());
       while (running) {
@@ -115,6 +135,8 @@ public final class PaymentWorker implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("payment worker stopped; uncommitted charges will be replayed", e);
     } finally {
+      consumerWatch.close();
+      producerWatch.close();
       consumer.close(CloseOptions.timeout(KAFKA_CLOSE_TIMEOUT));
       producer.close(KAFKA_CLOSE_TIMEOUT);
     }
@@ -184,6 +206,7 @@ public final class PaymentWorker implements AutoCloseable {
     CompletableFuture<Object> acknowledged = new CompletableFuture<>();
     producer.send(event.toProducerRecord(), (metadata, failure) -> {
       if (failure == null) {
+        observers.published().accept(event);
         acknowledged.complete(metadata);
       } else {
         acknowledged.completeExceptionally(failure);

@@ -39,6 +39,7 @@ class CompensationWorkerTest {
   private final Topic<String, PaymentCancel> topic =
       Topics.withPrefix("comp-" + UUID.randomUUID() + ".").paymentCancel();
   private final Set<String> releasedHolds = ConcurrentHashMap.newKeySet();
+  private final Map<String, Boolean> refundedByTx = new ConcurrentHashMap<>();
   private RunningSandbox pg;
   private PaymentGatewayClient client;
   private KafkaProducer<String, PaymentCancel> producer;
@@ -86,7 +87,7 @@ class CompensationWorkerTest {
     neverCharged.forEach(tx -> batch.add(new SimpleImmutableEntry<>(tx, command(tx))));
     CompensationWorker worker = new CompensationWorker(client,
         (performanceId, seatId, holdId) -> releasedHolds.add(holdId), producer, topic,
-        Clock.systemUTC());
+        Clock.systemUTC(), (done, refunded) -> refundedByTx.put(done.paymentTxId(), refunded));
 
     worker.apply(batch);
     pg.faults.set(Faults.NONE);
@@ -99,6 +100,10 @@ class CompensationWorkerTest {
     assertThat(client.charge("tx-late-0", 5_000, "fan").toCompletableFuture().join().toString())
         .contains("VOIDED");
     assertThat(completions()).hasSize(24).allSatisfy(c -> assertThat(c.completed()).isTrue());
+    // The listener hears every acknowledged completion, and which of them gave money back.
+    assertThat(refundedByTx).hasSize(24);
+    charged.forEach(tx -> assertThat(refundedByTx).containsEntry(tx, true));
+    neverCharged.forEach(tx -> assertThat(refundedByTx).containsEntry(tx, false));
   }
 
   private List<PaymentCancel> completions() {

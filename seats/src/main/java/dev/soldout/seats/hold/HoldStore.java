@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -23,34 +24,44 @@ public class HoldStore {
   private final RedisKeys keys;
   private final Duration ttl;
   private final Clock clock;
+  private final HoldListener listener;
 
   public HoldStore(UnifiedJedis redis, String namespace, Duration ttl, Clock clock) {
+    this(redis, namespace, ttl, clock, HoldListener.NONE);
+  }
+
+  public HoldStore(UnifiedJedis redis, String namespace, Duration ttl, Clock clock,
+      HoldListener listener) {
     this.redis = redis;
     this.keys = new RedisKeys(namespace);
     this.ttl = ttl;
     this.clock = clock;
+    this.listener = listener;
   }
 
   /** Holds the seat for the user, or throws HoldRejectedException when it is held or sold. */
   public Hold take(SeatKey seat, String userId) {
     String holdId = UUID.randomUUID().toString();
     Instant expiresAt = clock.instant().plus(ttl);
-    long result = (Long) redis.eval(HoldScripts.TAKE,
+    long result = (Long) timed("take", () -> redis.eval(HoldScripts.TAKE,
         List.of(keys.seatHold(seat), keys.fence(seat), keys.sold(seat), keys.hold(holdId)),
         List.of(holdId, Long.toString(ttl.toMillis()), seat.performanceId(), seat.seatId(), userId,
-            expiresAt.toString()));
+            expiresAt.toString())));
     if (result == -2) {
+      listener.attempted(HoldListener.Attempt.SOLD);
       throw new HoldRejectedException("seat " + seat.asString() + " is sold");
     }
     if (result == -1) {
+      listener.attempted(HoldListener.Attempt.CONFLICT);
       throw new HoldRejectedException("seat " + seat.asString() + " is held by another fan");
     }
+    listener.attempted(HoldListener.Attempt.HELD);
     return new Hold(holdId, seat.performanceId(), seat.seatId(), userId, result, expiresAt);
   }
 
   /** The live hold, or empty when it never existed or has expired. */
   public Optional<Hold> find(String holdId) {
-    Map<String, String> fields = redis.hgetAll(keys.hold(holdId));
+    Map<String, String> fields = timed("find", () -> redis.hgetAll(keys.hold(holdId)));
     if (fields.isEmpty()) {
       return Optional.empty();
     }
@@ -66,16 +77,16 @@ public class HoldStore {
 
   /** Compare-and-delete by id, for callers that know the seat but not the hold's details. */
   public boolean release(SeatKey seat, String holdId) {
-    Object released = redis.eval(HoldScripts.RELEASE,
-        List.of(keys.seatHold(seat), keys.hold(holdId)), List.of(holdId));
+    Object released = timed("release", () -> redis.eval(HoldScripts.RELEASE,
+        List.of(keys.seatHold(seat), keys.hold(holdId)), List.of(holdId)));
     return Long.valueOf(1).equals(released);
   }
 
   /** The payment succeeded: the seat can never be held again, and the hold is spent. */
   public void markSold(SeatKey seat, String holdId, String paymentTxId) {
-    redis.eval(HoldScripts.MARK_SOLD,
+    timed("mark_sold", () -> redis.eval(HoldScripts.MARK_SOLD,
         List.of(keys.seatHold(seat), keys.hold(holdId), keys.sold(seat)),
-        List.of(holdId, paymentTxId));
+        List.of(holdId, paymentTxId)));
   }
 
   /** States of many seats of one performance in a few batched round trips. */
@@ -88,7 +99,7 @@ public class HoldStore {
         lookups[2 * i] = keys.sold(batch.get(i));
         lookups[2 * i + 1] = keys.seatHold(batch.get(i));
       }
-      List<String> values = redis.mget(lookups);
+      List<String> values = timed("states", () -> redis.mget(lookups));
       for (int i = 0; i < batch.size(); i++) {
         states.add(values.get(2 * i) != null ? SeatState.SOLD
             : values.get(2 * i + 1) != null ? SeatState.HELD : SeatState.AVAILABLE);
@@ -99,5 +110,15 @@ public class HoldStore {
 
   public boolean ping() {
     return "PONG".equals(redis.ping());
+  }
+
+  /** Times one Redis round trip, failed ones too: a slow Redis shows before it times out. */
+  private <T> T timed(String operation, Supplier<T> call) {
+    long started = System.nanoTime();
+    try {
+      return call.get();
+    } finally {
+      listener.redisCall(operation, System.nanoTime() - started);
+    }
   }
 }

@@ -88,6 +88,38 @@ class HoldStoreTest {
   }
 
   @Test
+  void the_listener_hears_each_attempt_and_each_redis_call() {
+    List<HoldListener.Attempt> attempts = new ArrayList<>();
+    List<String> calls = new ArrayList<>();
+    HoldStore heard = new HoldStore(redis, "test:" + UUID.randomUUID() + ":",
+        Duration.ofMinutes(5), Clock.systemUTC(), new HoldListener() {
+          @Override
+          public void attempted(HoldListener.Attempt attempt) {
+            attempts.add(attempt);
+          }
+
+          @Override
+          public void redisCall(String operation, long nanos) {
+            assertThat(nanos).isPositive();
+            calls.add(operation);
+          }
+        });
+
+    Hold hold = heard.take(seat, "fan-1");
+    assertThatThrownBy(() -> heard.take(seat, "fan-2"));
+    heard.find(hold.holdId());
+    heard.markSold(seat, hold.holdId(), "tx-1");
+    assertThatThrownBy(() -> heard.take(seat, "fan-2"));
+    heard.release(seat, hold.holdId());
+    heard.states(List.of(seat));
+
+    assertThat(attempts).containsExactly(HoldListener.Attempt.HELD,
+        HoldListener.Attempt.CONFLICT, HoldListener.Attempt.SOLD);
+    assertThat(calls).containsExactly("take", "take", "find", "mark_sold", "take", "release",
+        "states");
+  }
+
+  @Test
   void a_sold_seat_can_never_be_held_again() {
     Hold hold = holds.take(seat, "fan-1");
     holds.markSold(seat, hold.holdId(), "tx-1");

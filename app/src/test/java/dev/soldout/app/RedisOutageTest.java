@@ -1,0 +1,115 @@
+package dev.soldout.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.soldout.devstack.FreePorts;
+import dev.soldout.devstack.RedisServer;
+import dev.soldout.devstack.TestServices;
+import dev.soldout.pg.sandbox.SandboxGateway;
+import io.javalin.Javalin;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node whose Redis is down: it starts all the same, its Redis and readiness checks answer 503
+ * DOWN within the health timeout while liveness stays 200 (a load balancer takes it out of
+ * rotation, the orchestrator does not restart it), and it is UP again once Redis is back on the
+ * same address. The node gets a Redis of its own, so stopping it harms no other test.
+ */
+class RedisOutageTest {
+  /** The health timeout (2 s) plus room for the request itself on a busy machine. */
+  private static final Duration WITHIN_TIMEOUT = Duration.ofSeconds(3);
+
+  private static RedisServer redis;
+  private static Javalin sandbox;
+  private static SoldoutNode node;
+  private static Http api;
+
+  @BeforeAll
+  static void startANodeWhoseRedisIsNotRunning() throws Exception {
+    redis = new RedisServer(FreePorts.next());
+    int pgPort = FreePorts.next();
+    sandbox = SandboxGateway.start(pgPort);
+    String run = "redis-outage-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> env = new HashMap<>();
+    env.put("API_PORT", Integer.toString(FreePorts.next()));
+    env.put("APPLICATION_ID", run);
+    env.put("TOPIC_PREFIX", run + ".");
+    env.put("STATE_DIR", Files.createTempDirectory("soldout-redis-outage").toString());
+    env.put("DEMO_SEATS", "10");
+    env.put("PARTITIONS", "1");
+    node = SoldoutNode.start(Settings.fromLayers(Map.of(), env), new SoldoutNode.Endpoints(
+        TestServices.kafkaBootstrap(), redis.url(), TestServices.freshSchema(),
+        "http://127.0.0.1:" + pgPort), true);
+    api = new Http("http://127.0.0.1:" + node.port());
+    node.awaitRunning();
+  }
+
+  @AfterAll
+  static void stopEverything() {
+    if (node != null) {
+      node.close();
+    }
+    if (sandbox != null) {
+      sandbox.stop();
+    }
+    if (redis != null) {
+      redis.stop();
+    }
+  }
+
+  @Test
+  void redis_going_down_and_up_turns_readiness_DOWN_and_UP_while_liveness_stays_UP() {
+    assertRedisDown();
+
+    redis.start();
+    assertRedisUp();
+
+    redis.stop();
+    assertRedisDown();
+
+    redis.start();
+    assertRedisUp();
+  }
+
+  private static void assertRedisDown() {
+    await().atMost(WITHIN_TIMEOUT).untilAsserted(() -> {
+      assertThat(timed("/health/redis")).isEqualTo(503);
+      assertThat(api.get("/health/redis").text("status")).isEqualTo("DOWN");
+      assertThat(timed("/health/ready")).isEqualTo(503);
+    });
+    assertThat(api.get("/health/ready").text("status")).isEqualTo("DOWN");
+    assertThat(api.get("/health/live").status()).isEqualTo(200);
+    // The background probe runs every 5 s, each run bounded by the 2 s timeout.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        new Scrape(api.get("/metrics").body().asText())
+            .sum("soldout_dependency_up", "dependency=\"redis\"")).isZero());
+  }
+
+  private static void assertRedisUp() {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(timed("/health/redis")).isEqualTo(200);
+      assertThat(timed("/health/ready")).isEqualTo(200);
+    });
+    assertThat(api.get("/health/ready").text("status")).isEqualTo("UP");
+    assertThat(api.get("/health/live").status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        new Scrape(api.get("/metrics").body().asText())
+            .sum("soldout_dependency_up", "dependency=\"redis\"")).isEqualTo(1));
+  }
+
+  /** The status of a health route, which must answer within the health timeout, UP or DOWN. */
+  private static int timed(String path) {
+    long started = System.nanoTime();
+    int status = api.get(path).status();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(WITHIN_TIMEOUT);
+    return status;
+  }
+}

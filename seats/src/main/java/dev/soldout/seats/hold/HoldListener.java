@@ -1,0 +1,29 @@
+package dev.soldout.seats.hold;
+
+/**
+ * Hears how seat holds go and how long their Redis calls take, for metrics, so that HoldStore
+ * knows no metrics library. Called on the fan's request thread: it must be quick.
+ */
+public interface HoldListener {
+  /** How an attempt to hold a seat ended. */
+  enum Attempt {
+    HELD,
+    /** Another fan holds the seat. */
+    CONFLICT,
+    SOLD
+  }
+
+  /** Hears nothing: for stores run without metrics, as in tests. */
+  HoldListener NONE = new HoldListener() {
+    @Override
+    public void attempted(Attempt attempt) {}
+
+    @Override
+    public void redisCall(String operation, long nanos) {}
+  };
+
+  void attempted(Attempt attempt);
+
+  /** One Redis round trip of {@code operation} took {@code nanos}, whether it failed or not. */
+  void redisCall(String operation, long nanos);
+}
