@@ -3,18 +3,14 @@ package dev.soldout.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.soldout.devstack.FreePorts;
 import dev.soldout.devstack.TestServices;
 import dev.soldout.dlq.DeadLetterRecord;
 import dev.soldout.events.Json;
 import dev.soldout.events.PaymentSuccess;
 import dev.soldout.events.PaymentTry;
 import dev.soldout.events.Topics;
-import dev.soldout.pg.sandbox.SandboxGateway;
 import dev.soldout.seats.catalog.DemoCatalog;
-import io.javalin.Javalin;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,8 +58,7 @@ class DeadLetterQueueTest {
   record Poison(String what, String topic, int partition, long offset, byte[] key, byte[] value,
       String exception, String messageContains) {}
 
-  private static Javalin sandbox;
-  private static SoldoutNode node;
+  private static LocalSoldout system;
   private static Http api;
   private static String kafka;
   private static Topics topics;
@@ -73,23 +68,10 @@ class DeadLetterQueueTest {
 
   @BeforeAll
   static void startAnInstanceAndFeedItPoison() throws Exception {
-    int pgPort = FreePorts.next();
-    sandbox = SandboxGateway.start(pgPort);
     kafka = TestServices.kafkaBootstrap();
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> env = new HashMap<>();
-    env.put("API_PORT", Integer.toString(FreePorts.next()));
-    env.put("APPLICATION_ID", "dlq-" + run);
-    env.put("TOPIC_PREFIX", "dlq-" + run + ".");
-    env.put("REDIS_NAMESPACE", "dlq-" + run + ":");
-    env.put("STATE_DIR", Files.createTempDirectory("soldout-dlq").toString());
-    env.put("DEMO_SEATS", "100");
-    env.put("PARTITIONS", Integer.toString(PARTITIONS));
-    Settings settings = Settings.fromLayers(Map.of(), env);
-    topics = Topics.withPrefix(settings.topicPrefix());
-    node = SoldoutNode.start(settings, new SoldoutNode.Endpoints(kafka, TestServices.redisUrl(),
-        TestServices.freshSchema(), "http://127.0.0.1:" + pgPort), true);
-    api = new Http("http://127.0.0.1:" + node.port());
+    system = LocalSoldout.start("dlq", 100, PARTITIONS);
+    topics = system.topics;
+    api = system.api;
     await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/health/ready").status() == 200);
 
     String tryTopic = topics.paymentTry().name();
@@ -143,11 +125,8 @@ class DeadLetterQueueTest {
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.close();
-    }
-    if (sandbox != null) {
-      sandbox.stop();
+    if (system != null) {
+      system.close();
     }
   }
 

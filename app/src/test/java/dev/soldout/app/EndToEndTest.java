@@ -4,15 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.soldout.app.drill.SagaDrill;
-import dev.soldout.devstack.FreePorts;
-import dev.soldout.devstack.TestServices;
-import dev.soldout.pg.sandbox.SandboxGateway;
 import dev.soldout.seats.catalog.DemoCatalog;
-import io.javalin.Javalin;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,40 +17,22 @@ import org.junit.jupiter.api.Test;
  */
 class EndToEndTest {
   private static final String PERFORMANCE = DemoCatalog.PERFORMANCE_IDS.get(0);
-  private static Javalin sandbox;
-  private static SoldoutNode node;
+  private static LocalSoldout system;
   private static Http api;
   private static Http pg;
 
   @BeforeAll
   static void startTheSystem() throws Exception {
-    int pgPort = FreePorts.next();
-    sandbox = SandboxGateway.start(pgPort);
-    var db = TestServices.freshSchema();
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> env = new HashMap<>();
-    env.put("API_PORT", Integer.toString(FreePorts.next()));
-    env.put("APPLICATION_ID", "e2e-" + run);
-    env.put("TOPIC_PREFIX", "e2e-" + run + ".");
-    env.put("REDIS_NAMESPACE", "e2e-" + run + ":");
-    env.put("STATE_DIR", Files.createTempDirectory("soldout-e2e").toString());
-    env.put("DEMO_SEATS", "300");
-    env.put("PARTITIONS", "2");
-    Settings settings = Settings.fromLayers(Map.of(), env);
-    node = SoldoutNode.start(settings, new SoldoutNode.Endpoints(TestServices.kafkaBootstrap(),
-        TestServices.redisUrl(), db, "http://127.0.0.1:" + pgPort), true);
-    api = new Http("http://127.0.0.1:" + node.port());
-    pg = new Http("http://127.0.0.1:" + pgPort);
+    system = LocalSoldout.start("e2e", 300, 2);
+    api = system.api;
+    pg = system.pg;
     await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/health/ready").status() == 200);
   }
 
   @AfterAll
   static void stopTheSystem() {
-    if (node != null) {
-      node.close();
-    }
-    if (sandbox != null) {
-      sandbox.stop();
+    if (system != null) {
+      system.close();
     }
   }
 

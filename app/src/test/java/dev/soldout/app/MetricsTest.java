@@ -3,21 +3,14 @@ package dev.soldout.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.soldout.devstack.FreePorts;
-import dev.soldout.devstack.TestServices;
-import dev.soldout.pg.sandbox.SandboxGateway;
 import dev.soldout.seats.catalog.DemoCatalog;
-import io.javalin.Javalin;
 import java.io.File;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -32,27 +25,13 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
   private static final String PERFORMANCE = DemoCatalog.PERFORMANCE_IDS.get(0);
   private static final int PAYMENTS = 3;
-  private static final String RUN = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
-  private static Javalin sandbox;
-  private static SoldoutNode node;
+  private static LocalSoldout system;
   private static Http api;
 
   @BeforeAll
   static void startTheSystemAndPay() throws Exception {
-    int pgPort = FreePorts.next();
-    sandbox = SandboxGateway.start(pgPort);
-    Map<String, String> env = new HashMap<>();
-    env.put("API_PORT", Integer.toString(FreePorts.next()));
-    env.put("APPLICATION_ID", RUN);
-    env.put("TOPIC_PREFIX", RUN + ".");
-    env.put("REDIS_NAMESPACE", RUN + ":");
-    env.put("STATE_DIR", Files.createTempDirectory("soldout-metrics").toString());
-    env.put("DEMO_SEATS", "50");
-    env.put("PARTITIONS", "2");
-    node = SoldoutNode.start(Settings.fromLayers(Map.of(), env), new SoldoutNode.Endpoints(
-        TestServices.kafkaBootstrap(), TestServices.redisUrl(), TestServices.freshSchema(),
-        "http://127.0.0.1:" + pgPort), true);
-    api = new Http("http://127.0.0.1:" + node.port());
+    system = LocalSoldout.start("metrics", 50, 2);
+    api = system.api;
     await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/health/ready").status() == 200);
     for (int i = 1; i <= PAYMENTS; i++) {
       payFor("A-" + i, "fan-" + i);
@@ -61,11 +40,8 @@ class MetricsTest {
 
   @AfterAll
   static void stopTheSystem() {
-    if (node != null) {
-      node.close();
-    }
-    if (sandbox != null) {
-      sandbox.stop();
+    if (system != null) {
+      system.close();
     }
   }
 
@@ -131,10 +107,10 @@ class MetricsTest {
       assertThat(metrics.has("hikaricp_connections_active")).isTrue();
       assertThat(metrics.has("hikaricp_connections_pending")).isTrue();
       assertThat(metrics.has("kafka_consumer_fetch_manager_records_lag",
-          "topic=\"" + RUN + ".payment.try\"")).isTrue();
+          "topic=\"" + system.topics.paymentTry().name() + "\"")).isTrue();
       // Kafka's deprecated copy of each per-topic metric, under the name with underscores.
       assertThat(metrics.has("kafka_consumer_fetch_manager_records_lag",
-          "topic=\"" + RUN + "_payment_try\"")).isFalse();
+          "topic=\"" + system.topics.paymentTry().name().replace('.', '_') + "\"")).isFalse();
       assertThat(metrics.has("kafka_stream_thread_process_rate")).isTrue();
       assertThat(metrics.has("http_request_duration_seconds_count")).isTrue();
       assertThat(metrics.has("jvm_memory_used_bytes")).isTrue();

@@ -5,14 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.soldout.devstack.FreePorts;
 import dev.soldout.devstack.RedisServer;
-import dev.soldout.devstack.TestServices;
-import dev.soldout.pg.sandbox.SandboxGateway;
-import io.javalin.Javalin;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,37 +21,21 @@ class RedisOutageTest {
   private static final Duration WITHIN_TIMEOUT = Duration.ofSeconds(3);
 
   private static RedisServer redis;
-  private static Javalin sandbox;
-  private static SoldoutNode node;
+  private static LocalSoldout system;
   private static Http api;
 
   @BeforeAll
   static void startANodeWhoseRedisIsNotRunning() throws Exception {
     redis = new RedisServer(FreePorts.next());
-    int pgPort = FreePorts.next();
-    sandbox = SandboxGateway.start(pgPort);
-    String run = "redis-outage-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> env = new HashMap<>();
-    env.put("API_PORT", Integer.toString(FreePorts.next()));
-    env.put("APPLICATION_ID", run);
-    env.put("TOPIC_PREFIX", run + ".");
-    env.put("STATE_DIR", Files.createTempDirectory("soldout-redis-outage").toString());
-    env.put("DEMO_SEATS", "10");
-    env.put("PARTITIONS", "1");
-    node = SoldoutNode.start(Settings.fromLayers(Map.of(), env), new SoldoutNode.Endpoints(
-        TestServices.kafkaBootstrap(), redis.url(), TestServices.freshSchema(),
-        "http://127.0.0.1:" + pgPort), true);
-    api = new Http("http://127.0.0.1:" + node.port());
-    node.awaitRunning();
+    system = LocalSoldout.start("redis-outage", 10, 1, redis.url());
+    api = system.api;
+    system.node.awaitRunning();
   }
 
   @AfterAll
   static void stopEverything() {
-    if (node != null) {
-      node.close();
-    }
-    if (sandbox != null) {
-      sandbox.stop();
+    if (system != null) {
+      system.close();
     }
     if (redis != null) {
       redis.stop();
