@@ -238,19 +238,8 @@ public final class KafkaBroker implements AutoCloseable {
   private void awaitReady() {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     // Wait for the port before creating an Admin: it would log a warning on every refused connection.
-    while (!portOpen()) {
-      try {
-        if (process.waitFor(100, TimeUnit.MILLISECONDS)) {
-          throw failure("exited with code " + process.exitValue());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw failure("was interrupted while starting");
-      }
-      if (System.nanoTime() > deadline) {
-        throw failure("did not open port " + config.brokerPort() + " within " + START_TIMEOUT.toSeconds() + " s");
-      }
-    }
+    Processes.awaitWhileAlive(process, this::portOpen, 100, deadline, "open port "
+        + config.brokerPort() + " within " + START_TIMEOUT.toSeconds() + " s", this::failure);
     int remainingMs = (int) Math.max(1_000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
       admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMs)).nodes().get();

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /** Small helpers shared by the servers that run as child processes. */
 final class Processes {
@@ -34,6 +36,27 @@ final class Processes {
     detached.add(SETSID.toString());
     detached.addAll(command);
     return detached;
+  }
+
+  /**
+   * Waits until {@code ready} holds, polling every {@code pollMs}; fails (via {@code failure})
+   * as soon as the process exits, or when {@code deadlineNanos} passes.
+   */
+  static void awaitWhileAlive(Process process, BooleanSupplier ready, long pollMs,
+      long deadlineNanos, String condition, Function<String, RuntimeException> failure) {
+    while (!ready.getAsBoolean()) {
+      try {
+        if (process.waitFor(pollMs, TimeUnit.MILLISECONDS)) {
+          throw failure.apply("exited with code " + process.exitValue());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure.apply("was interrupted while starting");
+      }
+      if (System.nanoTime() > deadlineNanos) {
+        throw failure.apply("did not " + condition);
+      }
+    }
   }
 
   static Thread onShutdown(String name, Runnable action) {

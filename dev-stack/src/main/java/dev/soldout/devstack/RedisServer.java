@@ -136,19 +136,8 @@ public final class RedisServer implements AutoCloseable {
 
   private void awaitPong() {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (!answersPing()) {
-      try {
-        if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
-          throw failure("exited with code " + process.exitValue());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw failure("was interrupted while starting");
-      }
-      if (System.nanoTime() > deadline) {
-        throw failure("did not answer PING within " + START_TIMEOUT.toSeconds() + " s");
-      }
-    }
+    Processes.awaitWhileAlive(process, this::answersPing, 50, deadline,
+        "answer PING within " + START_TIMEOUT.toSeconds() + " s", this::failure);
   }
 
   /** True on {@code +PONG}; a Redis still loading its data answers {@code -LOADING} instead. */
