@@ -56,7 +56,13 @@ final class ChargeTopics implements AutoCloseable {
     created.add(new NewTopic(topics.paymentCharge().name(), PARTITIONS, (short) 1));
     written.forEach(t -> created.add(new NewTopic(t.name(), PARTITIONS, (short) 1)));
     admin.createTopics(created).all().get();
-    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+    // The test's own writer needs no idempotence (the worker under test has its own): seen here
+    // once, an idempotent batch answered NOT_LEADER_OR_FOLLOWER on a new partition then sat
+    // unsent until its 120 s delivery timeout. One request in flight keeps the order.
+    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
+        ProducerConfig.ACKS_CONFIG, "all"),
         new ByteArraySerializer(), new ByteArraySerializer());
     // A topic is usable once every partition has a leader; writing earlier only spins retries.
     await().atMost(Duration.ofSeconds(30)).until(() -> created.stream().allMatch(topic ->
