@@ -13,20 +13,13 @@ final class AppCommand {
 
   static int run(Settings settings, String[] args) throws Exception {
     long started = System.nanoTime();
-    var recorded = DevStack.readRecorded(settings.dataDir());
-    String kafka = settings.kafka().or(() -> recorded.map(DevStack.Endpoints::kafkaBootstrap))
-        .orElse(null);
-    String redis = settings.redis().or(() -> recorded.map(DevStack.Endpoints::redisUrl))
-        .orElse(null);
-    Database database = settings.database()
-        .or(() -> recorded.map(DevStack.Endpoints::database)).orElse(null);
-    if (kafka == null || redis == null || database == null) {
+    SoldoutNode.Endpoints endpoints = endpoints(settings);
+    if (endpoints.kafka() == null || endpoints.redisUrl() == null
+        || endpoints.database() == null) {
       System.err.println("no endpoints: set KAFKA_BOOTSTRAP_SERVERS, REDIS_URL and DATABASE_URL,"
           + " or start `./soldout dev` from this checkout first");
       return 2;
     }
-    String pg = settings.paymentGateway().orElse("http://127.0.0.1:" + settings.sandboxPgPort());
-    SoldoutNode.Endpoints endpoints = new SoldoutNode.Endpoints(kafka, redis, database, pg);
     SoldoutNode node = SoldoutNode.start(settings, endpoints, settings.seedDemo());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -38,5 +31,21 @@ final class AppCommand {
         (System.nanoTime() - started) / 1e9, settings.advertisedUrl(), settings.stateDir());
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The endpoints from the configuration, or else those the dev stack of this checkout recorded;
+   * null where neither knows one.
+   */
+  static SoldoutNode.Endpoints endpoints(Settings settings) {
+    var recorded = DevStack.readRecorded(settings.dataDir());
+    String kafka = settings.kafka().or(() -> recorded.map(DevStack.Endpoints::kafkaBootstrap))
+        .orElse(null);
+    String redis = settings.redis().or(() -> recorded.map(DevStack.Endpoints::redisUrl))
+        .orElse(null);
+    Database database = settings.database()
+        .or(() -> recorded.map(DevStack.Endpoints::database)).orElse(null);
+    String pg = settings.paymentGateway().orElse("http://127.0.0.1:" + settings.sandboxPgPort());
+    return new SoldoutNode.Endpoints(kafka, redis, database, pg);
   }
 }

@@ -1,6 +1,7 @@
 package dev.soldout.app;
 
 import dev.soldout.devstack.Database;
+import dev.soldout.seats.hold.HoldPolicy;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public record Settings(
     int partitions,
     short replicationFactor,
     int minInsyncReplicas,
-    Duration holdTtl,
+    HoldPolicy holdPolicy,
     int paymentMaxAttempts,
     long commitIntervalMs,
     String applicationId,
@@ -62,6 +63,8 @@ public record Settings(
     d.put("REPLICATION_FACTOR", "1");
     d.put("MIN_INSYNC_REPLICAS", "1");
     d.put("HOLD_TTL_MS", "300000");
+    d.put("HOLDS_PER_FAN", "1");
+    d.put("HOLD_MAX_LIFETIME_MS", "1200000");
     d.put("PAYMENT_MAX_ATTEMPTS", "3");
     d.put("COMMIT_INTERVAL_MS", "100");
     d.put("APPLICATION_ID", "soldout");
@@ -112,7 +115,9 @@ public record Settings(
         v.get("PG_BASE_URL"), apiPort, advertised, stateDir, dataDir,
         Integer.parseInt(v.get("PARTITIONS")), Short.parseShort(v.get("REPLICATION_FACTOR")),
         Integer.parseInt(v.get("MIN_INSYNC_REPLICAS")),
-        Duration.ofMillis(Long.parseLong(v.get("HOLD_TTL_MS"))),
+        new HoldPolicy(Duration.ofMillis(Long.parseLong(v.get("HOLD_TTL_MS"))),
+            Integer.parseInt(v.get("HOLDS_PER_FAN")),
+            Duration.ofMillis(Long.parseLong(v.get("HOLD_MAX_LIFETIME_MS")))),
         Integer.parseInt(v.get("PAYMENT_MAX_ATTEMPTS")),
         Long.parseLong(v.get("COMMIT_INTERVAL_MS")), v.get("APPLICATION_ID"),
         v.get("TOPIC_PREFIX"), v.get("REDIS_NAMESPACE"), Integer.parseInt(v.get("KAFKA_PORT")),

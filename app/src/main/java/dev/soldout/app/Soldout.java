@@ -17,6 +17,9 @@ public final class Soldout {
         drill buy seats through a running system while the sandbox PG fails, then check the
               invariants: [--payments 200] [--error-rate 0.3] [--latency-ms 200]
               [--lost-response-rate 0] [--api URL] [--pg URL] [--performance ID]
+        holds list|release
+              list live seat holds older than a bound, or force-release them (see
+              ./soldout holds --help)
       Configuration comes from environment variables (see README.md).""";
 
   private Soldout() {}
@@ -29,6 +32,7 @@ public final class Soldout {
       case "dev" -> DevCommand.run(settings, rest);
       case "app" -> AppCommand.run(settings, rest);
       case "drill" -> DrillCommand.run(rest);
+      case "holds" -> HoldsCommand.run(settings, rest, System.out);
       case "sandbox-pg" -> {
         SandboxGateway.start(settings.sandboxPgPort());
         System.out.println("sandbox PG on :" + settings.sandboxPgPort());

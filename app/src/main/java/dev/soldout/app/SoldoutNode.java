@@ -14,7 +14,8 @@ import dev.soldout.seats.catalog.Catalog;
 import dev.soldout.seats.catalog.DemoCatalog;
 import dev.soldout.seats.db.Databases;
 import dev.soldout.seats.hold.HoldStore;
-import dev.soldout.seats.hold.SoldSeatMarker;
+import dev.soldout.seats.hold.HoldHeartbeat;
+import dev.soldout.seats.hold.HoldKeeper;
 import dev.soldout.stores.TxStateQuery;
 import dev.soldout.topology.PaymentTopology;
 import dev.soldout.topology.StreamsSettings;
@@ -90,8 +91,10 @@ public final class SoldoutNode implements AutoCloseable {
 
     UnifiedJedis redis = Redis.connect(endpoints.redisUrl());
     started.push(redis);
-    HoldStore holds = new HoldStore(redis, settings.redisNamespace(), settings.holdTtl(),
-        Clock.systemUTC(), metrics.holds());
+    HoldStore holds = new HoldStore(redis, settings.redisNamespace(), jdbi,
+        settings.holdPolicy(), Clock.systemUTC(), metrics.holds());
+    metrics.watch(holds);
+    started.push(HoldHeartbeat.start(holds));
 
     URI advertised = URI.create(settings.advertisedUrl());
     Properties streamsConfig = StreamsSettings.base(endpoints.kafka(), settings.applicationId(),
@@ -114,7 +117,7 @@ public final class SoldoutNode implements AutoCloseable {
 
     started.push(PaymentWorkers.start(settings, endpoints, topics, holds, metrics));
     started.push(new TopicFollower<TxState>(endpoints.kafka(), settings.applicationId()
-        + "-sold-seats", topics.txState(), new SoldSeatMarker(holds), Duration.ofSeconds(1),
+        + "-hold-keeper", topics.txState(), new HoldKeeper(holds), Duration.ofSeconds(1),
         metrics.kafkaClients()).start());
     started.push(metrics.follow(endpoints.kafka(), settings.applicationId(), topics));
 

@@ -15,7 +15,8 @@ class SettingsTest {
 
     assertThat(settings.apiPort()).isEqualTo(9090);
     assertThat(settings.partitions()).isEqualTo(12);
-    assertThat(settings.holdTtl()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(settings.holdPolicy().ttl()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(settings.holdPolicy().holdsPerFan()).isEqualTo(1);
     assertThat(settings.paymentMaxAttempts()).isEqualTo(3);
   }
 

@@ -39,7 +39,9 @@ public class HoldRoutes {
     try {
       ctx.status(201).json(holds.take(seat.key(), userId));
     } catch (HoldRejectedException e) {
-      throw ApiException.conflict("SEAT_UNAVAILABLE", e.getMessage());
+      // The contract's SEAT_UNAVAILABLE for a held or sold seat; the message tells which.
+      throw ApiException.conflict(e.reason() == HoldRejectedException.Reason.FAN_LIMIT
+          ? "HOLD_LIMIT_REACHED" : "SEAT_UNAVAILABLE", e.getMessage());
     }
   }
 

@@ -6,18 +6,33 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Locale;
 
-/** How fans' hold attempts end, and how long each Redis round trip of the hold store takes. */
+/**
+ * How fans' hold attempts end, how many the database fallback took and how many expired unpaid,
+ * and how long each Redis round trip of the hold store takes.
+ */
 final class HoldMeters implements HoldListener {
-  private static final String[] OPERATIONS = {"take", "find", "release", "mark_sold", "states"};
+  private static final String[] OPERATIONS = {
+      "take", "find", "release", "mark_sold", "states", "keep_alive", "heartbeat", "list", "adopt"};
 
   private final Counter attempts;
+  private final Counter fallbacks;
+  private final Counter expired;
   private final Histogram redisCalls;
 
   HoldMeters(PrometheusRegistry registry) {
     attempts = Counter.builder()
         .name("seat_hold_attempts_total")
-        .help("Attempts to hold a seat, by result: held, conflict (another fan holds it), sold")
+        .help("Attempts to hold a seat, by result: held, conflict (another fan holds it), sold,"
+            + " fan_limit (the fan holds enough seats of the performance)")
         .labelNames("result")
+        .register(registry);
+    fallbacks = Counter.builder()
+        .name("seat_hold_fallbacks_total")
+        .help("Hold attempts the database answered because Redis could not be reached")
+        .register(registry);
+    expired = Counter.builder()
+        .name("seat_holds_expired_total")
+        .help("Holds that expired without a payment keeping them alive (Redis holds only)")
         .register(registry);
     // Redis answers in well under a millisecond; the client gives up after 1 s.
     redisCalls = Histogram.builder()
@@ -37,8 +52,16 @@ final class HoldMeters implements HoldListener {
   }
 
   @Override
-  public void attempted(Attempt attempt) {
+  public void attempted(Attempt attempt, boolean fallback) {
     attempts.labelValues(label(attempt)).inc();
+    if (fallback) {
+      fallbacks.inc();
+    }
+  }
+
+  @Override
+  public void expired(int holds) {
+    expired.inc(holds);
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.soldout.pg.client.PaymentGatewayClient;
 import dev.soldout.pg.compensation.CompensationWorker;
 import dev.soldout.pg.worker.PaymentWorker;
 import dev.soldout.seats.hold.HoldListener;
+import dev.soldout.seats.hold.HoldStore;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetricsPublisher;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetricsPublisher;
 import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetricsPublisher;
@@ -56,6 +57,11 @@ public final class NodeMetrics implements AutoCloseable {
 
   public HoldListener holds() {
     return holds;
+  }
+
+  /** resilience4j's metrics of the breaker that sends holds to the database when Redis is down. */
+  public void watch(HoldStore holdStore) {
+    new TaggedCircuitBreakerMetricsPublisher(meters).publishMetrics(holdStore.redisBreaker());
   }
 
   public PaymentWorker.Observers paymentWorker() {

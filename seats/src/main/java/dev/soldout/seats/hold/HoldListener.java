@@ -10,20 +10,29 @@ public interface HoldListener {
     HELD,
     /** Another fan holds the seat. */
     CONFLICT,
-    SOLD
+    SOLD,
+    /** The fan already holds as many seats of the performance as allowed. */
+    FAN_LIMIT
   }
 
   /** Hears nothing: for stores run without metrics, as in tests. */
   HoldListener NONE = new HoldListener() {
     @Override
-    public void attempted(Attempt attempt) {}
+    public void attempted(Attempt attempt, boolean fallback) {}
 
     @Override
     public void redisCall(String operation, long nanos) {}
+
+    @Override
+    public void expired(int holds) {}
   };
 
-  void attempted(Attempt attempt);
+  /** An attempt ended; {@code fallback} when the database took it because Redis could not. */
+  void attempted(Attempt attempt, boolean fallback);
 
   /** One Redis round trip of {@code operation} took {@code nanos}, whether it failed or not. */
   void redisCall(String operation, long nanos);
+
+  /** {@code holds} holds expired without a payment keeping them alive. */
+  void expired(int holds);
 }

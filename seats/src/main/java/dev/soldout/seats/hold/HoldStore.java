@@ -1,73 +1,123 @@
 package dev.soldout.seats.hold;
 
 import dev.soldout.events.SeatKey;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
- * Seat holds in Redis. Redis is the fast front guard of a seat, not its authority: the seat
- * ledger in the topology decides who buys it, so a hold lost in a failover cannot sell it twice.
+ * Seat holds: Redis in front; with a database, a fallback to row locks while Redis cannot be
+ * reached, chosen by a circuit breaker, so sales go on, more slowly, and switch back by
+ * themselves. Neither is the authority: the seat ledger decides who buys a seat, so a hold lost
+ * in a failover, or one store not knowing the other's holds, can never sell a seat twice.
  */
 public class HoldStore {
-  /** MGET batch size for seat maps: large venues are read in a few round trips, not thousands. */
-  private static final int BATCH = 1_000;
+  private static final Logger log = LoggerFactory.getLogger(HoldStore.class);
 
-  private final UnifiedJedis redis;
-  private final RedisKeys keys;
-  private final Duration ttl;
+  private final RedisHolds redis;
+  private final DbHolds db;
+  private final SeatSales sales;
+  private final CircuitBreaker redisBreaker;
+  private final HoldPolicy policy;
   private final Clock clock;
   private final HoldListener listener;
+  /** Set when the fallback took a hold, until Redis has been told of the fallback's holds. */
+  private final AtomicBoolean fallbackHoldsToAdopt = new AtomicBoolean();
 
+  /** Holds in Redis only, without a per-fan limit. */
   public HoldStore(UnifiedJedis redis, String namespace, Duration ttl, Clock clock) {
-    this(redis, namespace, ttl, clock, HoldListener.NONE);
+    this(redis, namespace, null, HoldPolicy.of(ttl), clock, HoldListener.NONE);
   }
 
-  public HoldStore(UnifiedJedis redis, String namespace, Duration ttl, Clock clock,
-      HoldListener listener) {
-    this.redis = redis;
-    this.keys = new RedisKeys(namespace);
-    this.ttl = ttl;
+  /**
+   * @param database the catalog's database, for the fallback and sold seats; null for Redis only
+   */
+  public HoldStore(UnifiedJedis redis, String namespace, Jdbi database, HoldPolicy policy,
+      Clock clock, HoldListener listener) {
+    this.redis = new RedisHolds(redis, namespace, policy, listener);
+    this.db = database == null ? null : new DbHolds(database, policy);
+    this.sales = database == null ? null : new SeatSales(database);
+    this.policy = policy;
     this.clock = clock;
     this.listener = listener;
+    this.redisBreaker = CircuitBreaker.of("redis-holds", CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(10)
+        .minimumNumberOfCalls(3)
+        .failureRateThreshold(50)
+        .waitDurationInOpenState(Duration.ofSeconds(2))
+        .permittedNumberOfCallsInHalfOpenState(2)
+        .recordExceptions(JedisConnectionException.class)
+        .build());
+    redisBreaker.getEventPublisher().onStateTransition(event ->
+        log.warn("seat holds: Redis circuit {}", event.getStateTransition()));
   }
 
-  /** Holds the seat for the user, or throws HoldRejectedException when it is held or sold. */
+  public HoldPolicy policy() {
+    return policy;
+  }
+
+  /** Decides between Redis and the fallback; exposed for its metrics. */
+  public CircuitBreaker redisBreaker() {
+    return redisBreaker;
+  }
+
+  /** Holds the seat for the fan, or throws HoldRejectedException with the reason. */
   public Hold take(SeatKey seat, String userId) {
-    String holdId = UUID.randomUUID().toString();
-    Instant expiresAt = clock.instant().plus(ttl);
-    long result = (Long) timed("take", () -> redis.eval(HoldScripts.TAKE,
-        List.of(keys.seatHold(seat), keys.fence(seat), keys.sold(seat), keys.hold(holdId)),
-        List.of(holdId, Long.toString(ttl.toMillis()), seat.performanceId(), seat.seatId(), userId,
-            expiresAt.toString())));
-    if (result == -2) {
-      listener.attempted(HoldListener.Attempt.SOLD);
-      throw new HoldRejectedException("seat " + seat.asString() + " is sold");
+    // Both stores keep milliseconds; a hold reads back equal to the one returned.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    boolean fallback = false;
+    try {
+      Hold hold;
+      if (db == null) {
+        hold = redis.take(seat, userId, UUID.randomUUID().toString(), now);
+      } else {
+        try {
+          hold = redisBreaker.executeSupplier(
+              () -> redis.take(seat, userId, UUID.randomUUID().toString(), now));
+          if (fallbackHoldsToAdopt.compareAndSet(true, false)) {
+            CompletableFuture.runAsync(this::adoptFallbackHolds);
+          }
+        } catch (CallNotPermittedException | JedisConnectionException e) {
+          fallback = true;
+          fallbackHoldsToAdopt.set(true);
+          hold = db.take(seat, userId, DbHolds.PREFIX + UUID.randomUUID(), now);
+        }
+      }
+      listener.attempted(HoldListener.Attempt.HELD, fallback);
+      return hold;
+    } catch (HoldRejectedException e) {
+      listener.attempted(switch (e.reason()) {
+        case HELD -> HoldListener.Attempt.CONFLICT;
+        case SOLD -> HoldListener.Attempt.SOLD;
+        case FAN_LIMIT -> HoldListener.Attempt.FAN_LIMIT;
+      }, fallback);
+      throw e;
     }
-    if (result == -1) {
-      listener.attempted(HoldListener.Attempt.CONFLICT);
-      throw new HoldRejectedException("seat " + seat.asString() + " is held by another fan");
-    }
-    listener.attempted(HoldListener.Attempt.HELD);
-    return new Hold(holdId, seat.performanceId(), seat.seatId(), userId, result, expiresAt);
   }
 
   /** The live hold, or empty when it never existed or has expired. */
   public Optional<Hold> find(String holdId) {
-    Map<String, String> fields = timed("find", () -> redis.hgetAll(keys.hold(holdId)));
-    if (fields.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(new Hold(holdId, fields.get("performanceId"), fields.get("seatId"),
-        fields.get("userId"), Long.parseLong(fields.get("fencingToken")),
-        Instant.parse(fields.get("expiresAt"))));
+    return backendOf(holdId).find(holdId);
   }
 
   /** Compare-and-delete; true when this hold still guarded its seat. */
@@ -77,48 +127,124 @@ public class HoldStore {
 
   /** Compare-and-delete by id, for callers that know the seat but not the hold's details. */
   public boolean release(SeatKey seat, String holdId) {
-    Object released = timed("release", () -> redis.eval(HoldScripts.RELEASE,
-        List.of(keys.seatHold(seat), keys.hold(holdId)), List.of(holdId)));
-    return Long.valueOf(1).equals(released);
+    if (!DbHolds.owns(holdId)) {
+      return redis.release(seat, holdId);
+    }
+    boolean released = db.release(seat, holdId);
+    // A fallback hold may have been put in front of Redis when it came back.
+    quietly("release the Redis copy of " + holdId, () -> redis.release(seat, holdId));
+    return released;
   }
 
   /** The payment succeeded: the seat can never be held again, and the hold is spent. */
   public void markSold(SeatKey seat, String holdId, String paymentTxId) {
-    timed("mark_sold", () -> redis.eval(HoldScripts.MARK_SOLD,
-        List.of(keys.seatHold(seat), keys.hold(holdId), keys.sold(seat)),
-        List.of(holdId, paymentTxId)));
+    if (DbHolds.owns(holdId)) {
+      db.release(seat, holdId);
+    }
+    redis.markSold(seat, holdId, paymentTxId);
   }
 
-  /** States of many seats of one performance in a few batched round trips. */
+  /** Records sales in the database; returns those refused because the seat was sold already. */
+  public List<SeatSales.Sale> recordSales(List<SeatSales.Sale> sold) {
+    return sales == null ? List.of() : sales.record(sold);
+  }
+
+  /** The hold's payment is in flight: the heartbeat keeps it alive until it ends. */
+  public boolean keepAlive(String holdId) {
+    return backendOf(holdId).keepAlive(holdId, clock.instant());
+  }
+
+  /** The hold's payment ended: it is no longer extended. */
+  public void stopKeeping(String holdId) {
+    backendOf(holdId).stopKeeping(holdId);
+  }
+
+  /**
+   * One heartbeat: extends the holds of payments in flight, and counts holds that expired
+   * unpaid. Each store is beaten on its own, so one being down does not stop the other.
+   */
+  public void heartbeat() {
+    Instant now = clock.instant();
+    quietly("extend holds in Redis", () -> {
+      redis.heartbeat(now);
+      listener.expired(redis.sweepExpired(now));
+      return null;
+    });
+    if (db != null) {
+      quietly("extend holds in the database", () -> db.heartbeat(now));
+    }
+  }
+
+  /** Live holds taken more than {@code age} ago, oldest first: the stuck ones, for operators. */
+  public List<Hold> olderThan(Duration age) {
+    Instant now = clock.instant();
+    Stream<Hold> all = redis.takenBefore(now.minus(age), now).stream();
+    if (db != null) {
+      all = Stream.concat(all, db.takenBefore(now.minus(age), now).stream());
+    }
+    return all.sorted(Comparator.comparing(Hold::heldAt)).toList();
+  }
+
+  /**
+   * The seat map: SOLD from the sales table and Redis's sold marks, HELD from either store, in a
+   * few batched round trips. While Redis is down the map shows what the database knows.
+   */
   public List<SeatState> states(List<SeatKey> seats) {
+    if (seats.isEmpty()) {
+      return List.of();
+    }
+    if (db == null) {
+      return redis.states(seats);
+    }
+    String performanceId = seats.get(0).performanceId();
+    Set<String> sold = sales.soldSeats(performanceId);
+    Set<String> held = db.heldSeats(performanceId, clock.instant());
+    List<SeatState> front;
+    try {
+      front = redisBreaker.executeSupplier(() -> redis.states(seats));
+    } catch (CallNotPermittedException | JedisConnectionException e) {
+      front = null;
+    }
     List<SeatState> states = new ArrayList<>(seats.size());
-    for (int from = 0; from < seats.size(); from += BATCH) {
-      List<SeatKey> batch = seats.subList(from, Math.min(seats.size(), from + BATCH));
-      String[] lookups = new String[batch.size() * 2];
-      for (int i = 0; i < batch.size(); i++) {
-        lookups[2 * i] = keys.sold(batch.get(i));
-        lookups[2 * i + 1] = keys.seatHold(batch.get(i));
-      }
-      List<String> values = timed("states", () -> redis.mget(lookups));
-      for (int i = 0; i < batch.size(); i++) {
-        states.add(values.get(2 * i) != null ? SeatState.SOLD
-            : values.get(2 * i + 1) != null ? SeatState.HELD : SeatState.AVAILABLE);
-      }
+    for (int i = 0; i < seats.size(); i++) {
+      String seatId = seats.get(i).seatId();
+      SeatState inRedis = front == null ? SeatState.AVAILABLE : front.get(i);
+      states.add(sold.contains(seatId) || inRedis == SeatState.SOLD ? SeatState.SOLD
+          : held.contains(seatId) || inRedis == SeatState.HELD ? SeatState.HELD
+          : SeatState.AVAILABLE);
     }
     return states;
   }
 
   public boolean ping() {
-    return "PONG".equals(redis.ping());
+    return redis.ping();
   }
 
-  /** Times one Redis round trip, failed ones too: a slow Redis shows before it times out. */
-  private <T> T timed(String operation, Supplier<T> call) {
-    long started = System.nanoTime();
+  private HoldBackend backendOf(String holdId) {
+    return db != null && DbHolds.owns(holdId) ? db : redis;
+  }
+
+  /** Redis is back: holds taken in the fallback guard their seats there too. */
+  private void adoptFallbackHolds() {
+    Instant now = clock.instant();
+    int adopted = 0;
+    for (Hold hold : db.live(now)) {
+      Boolean taken = quietly("adopt " + hold.holdId(), () -> redis.adopt(hold, now));
+      if (taken == null) {
+        fallbackHoldsToAdopt.set(true);
+        return;
+      }
+      adopted += taken ? 1 : 0;
+    }
+    log.info("seat holds: {} holds of the fallback now guard their seats in Redis too", adopted);
+  }
+
+  private static <T> T quietly(String what, Supplier<T> call) {
     try {
       return call.get();
-    } finally {
-      listener.redisCall(operation, System.nanoTime() - started);
+    } catch (RuntimeException e) {
+      log.warn("could not {}: {}", what, e.toString());
+      return null;
     }
   }
 }

@@ -5,8 +5,10 @@ import dev.soldout.events.SeatKey;
 /**
  * Key layout in Redis, under a namespace so that tests and several deployments can share one
  * server. {@code hold:seat:} maps a seat to the hold id that guards it (SET NX PX);
- * {@code hold:} a hold id to its details; {@code fence:} counts holds per seat (the fencing
- * token); {@code sold:} marks a seat sold by a transaction.
+ * {@code hold:} a hold id to its details; {@code fence:} the seat's last fencing token;
+ * {@code sold:} marks a seat sold by a transaction; {@code fan:} a fan's live holds of one
+ * performance (scored by expiry); {@code paying} the holds whose payment is in flight (kept alive
+ * by the heartbeat); {@code holds} every hold by the time it was taken (for ops and expiry counts).
  */
 record RedisKeys(String namespace) {
   String seatHold(SeatKey seat) {
@@ -14,7 +16,12 @@ record RedisKeys(String namespace) {
   }
 
   String hold(String holdId) {
-    return namespace + "hold:" + holdId;
+    return holdPrefix() + holdId;
+  }
+
+  /** Scripts that walk many holds build each hold's key from this prefix. */
+  String holdPrefix() {
+    return namespace + "hold:";
   }
 
   String fence(SeatKey seat) {
@@ -23,5 +30,17 @@ record RedisKeys(String namespace) {
 
   String sold(SeatKey seat) {
     return namespace + "sold:" + seat.asString();
+  }
+
+  String fan(String performanceId, String userId) {
+    return namespace + "fan:" + performanceId + "/" + userId;
+  }
+
+  String paying() {
+    return namespace + "paying";
+  }
+
+  String index() {
+    return namespace + "holds";
   }
 }

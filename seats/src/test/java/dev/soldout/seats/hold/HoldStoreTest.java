@@ -8,6 +8,7 @@ import dev.soldout.devstack.TestServices;
 import dev.soldout.events.SeatKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -40,11 +41,16 @@ class HoldStoreTest {
     return new HoldStore(redis, "test:" + UUID.randomUUID() + ":", ttl, Clock.systemUTC());
   }
 
+  private static HoldStore store(HoldPolicy policy, HoldListener listener) {
+    return new HoldStore(redis, "test:" + UUID.randomUUID() + ":", null, policy,
+        Clock.systemUTC(), listener);
+  }
+
   @Test
   void a_free_seat_is_held_with_a_fencing_token_and_can_be_found() {
     Hold hold = holds.take(seat, "fan-1");
 
-    assertThat(hold.fencingToken()).isEqualTo(1);
+    assertThat(hold.fencingToken()).isPositive();
     assertThat(holds.find(hold.holdId())).contains(hold);
     assertThat(holds.states(List.of(seat))).containsExactly(SeatState.HELD);
   }
@@ -91,19 +97,22 @@ class HoldStoreTest {
   void the_listener_hears_each_attempt_and_each_redis_call() {
     List<HoldListener.Attempt> attempts = new ArrayList<>();
     List<String> calls = new ArrayList<>();
-    HoldStore heard = new HoldStore(redis, "test:" + UUID.randomUUID() + ":",
-        Duration.ofMinutes(5), Clock.systemUTC(), new HoldListener() {
-          @Override
-          public void attempted(HoldListener.Attempt attempt) {
-            attempts.add(attempt);
-          }
+    HoldStore heard = store(HoldPolicy.of(Duration.ofMinutes(5)), new HoldListener() {
+      @Override
+      public void attempted(HoldListener.Attempt attempt, boolean fallback) {
+        assertThat(fallback).isFalse();
+        attempts.add(attempt);
+      }
 
-          @Override
-          public void redisCall(String operation, long nanos) {
-            assertThat(nanos).isPositive();
-            calls.add(operation);
-          }
-        });
+      @Override
+      public void redisCall(String operation, long nanos) {
+        assertThat(nanos).isPositive();
+        calls.add(operation);
+      }
+
+      @Override
+      public void expired(int holds) {}
+    });
 
     Hold hold = heard.take(seat, "fan-1");
     assertThatThrownBy(() -> heard.take(seat, "fan-2"));
@@ -131,10 +140,11 @@ class HoldStoreTest {
   }
 
   @Test
-  void many_fans_racing_for_few_seats_get_exactly_one_hold_per_seat() throws Exception {
-    int seats = 20;
-    int fans = 400;
-    ExecutorService pool = Executors.newFixedThreadPool(16);
+  void ten_thousand_fans_racing_for_a_hundred_seats_get_exactly_a_hundred_holds()
+      throws Exception {
+    int seats = 100;
+    int fans = 10_000;
+    ExecutorService pool = Executors.newFixedThreadPool(32);
     List<Future<Boolean>> attempts = new ArrayList<>();
     for (int fan = 0; fan < fans; fan++) {
       SeatKey target = new SeatKey("perf-1", "S-" + (fan % seats));
@@ -156,6 +166,11 @@ class HoldStoreTest {
     pool.shutdown();
 
     assertThat(won).isEqualTo(seats);
+    List<SeatKey> all = new ArrayList<>();
+    for (int i = 0; i < seats; i++) {
+      all.add(new SeatKey("perf-1", "S-" + i));
+    }
+    assertThat(holds.states(all)).containsOnly(SeatState.HELD);
   }
 
   @Test
@@ -174,5 +189,114 @@ class HoldStoreTest {
     assertThat(states.get(0)).isEqualTo(SeatState.HELD);
     assertThat(states.get(1_000)).isEqualTo(SeatState.AVAILABLE);
     assertThat(states.get(2_499)).isEqualTo(SeatState.SOLD);
+  }
+
+  @Test
+  void a_fan_holds_at_most_the_allowed_number_of_seats_per_performance() {
+    HoldStore limited = store(new HoldPolicy(Duration.ofMinutes(5), 1, Duration.ofMinutes(20)),
+        HoldListener.NONE);
+    Hold first = limited.take(seat, "fan-1");
+
+    assertThatThrownBy(() -> limited.take(new SeatKey("perf-1", "A-2"), "fan-1"))
+        .isInstanceOfSatisfying(HoldRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(HoldRejectedException.Reason.FAN_LIMIT));
+    assertThat(limited.take(new SeatKey("perf-2", "A-2"), "fan-1")).isNotNull();
+    assertThat(limited.take(new SeatKey("perf-1", "A-3"), "fan-2")).isNotNull();
+
+    limited.release(first);
+    assertThat(limited.take(new SeatKey("perf-1", "A-2"), "fan-1")).isNotNull();
+  }
+
+  @Test
+  void an_expired_hold_no_longer_counts_against_the_fan_limit() {
+    HoldStore limited = store(new HoldPolicy(Duration.ofMillis(200), 1, Duration.ofSeconds(1)),
+        HoldListener.NONE);
+    Hold first = limited.take(seat, "fan-1");
+    await().atMost(Duration.ofSeconds(3)).until(() -> limited.find(first.holdId()).isEmpty());
+
+    assertThat(limited.take(new SeatKey("perf-1", "A-2"), "fan-1")).isNotNull();
+  }
+
+  @Test
+  void the_heartbeat_keeps_a_paying_hold_alive_and_stops_when_the_payment_ends()
+      throws Exception {
+    HoldStore brief = store(new HoldPolicy(Duration.ofMillis(300), 0, Duration.ofSeconds(30)),
+        HoldListener.NONE);
+    Hold paying = brief.take(seat, "fan-1");
+    Hold abandoned = brief.take(new SeatKey("perf-1", "A-2"), "fan-2");
+    assertThat(brief.keepAlive(paying.holdId())).isTrue();
+
+    for (int beat = 0; beat < 10; beat++) {
+      Thread.sleep(100);
+      brief.heartbeat();
+    }
+
+    assertThat(brief.find(abandoned.holdId())).isEmpty();
+    Hold kept = brief.find(paying.holdId()).orElseThrow();
+    assertThat(kept.expiresAt()).isAfter(paying.expiresAt().plusMillis(500));
+
+    brief.stopKeeping(paying.holdId());
+    brief.heartbeat();
+    await().atMost(Duration.ofSeconds(3)).until(() -> brief.find(paying.holdId()).isEmpty());
+    assertThat(brief.states(List.of(seat))).containsExactly(SeatState.AVAILABLE);
+  }
+
+  @Test
+  void the_heartbeat_never_extends_a_hold_past_its_maximum_lifetime() {
+    HoldStore brief = store(new HoldPolicy(Duration.ofMillis(200), 0, Duration.ofMillis(600)),
+        HoldListener.NONE);
+    Hold stuck = brief.take(seat, "fan-1");
+    brief.keepAlive(stuck.holdId());
+
+    try (HoldHeartbeat beating = HoldHeartbeat.start(brief)) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> brief.find(stuck.holdId()).isEmpty());
+    }
+    assertThat(Instant.now()).isAfter(stuck.heldAt().plusMillis(600));
+  }
+
+  @Test
+  void a_hold_that_is_gone_is_not_kept_alive() {
+    Hold hold = holds.take(seat, "fan-1");
+    holds.release(hold);
+
+    assertThat(holds.keepAlive(hold.holdId())).isFalse();
+  }
+
+  @Test
+  void holds_that_expire_unpaid_are_counted_once() {
+    List<Integer> expired = new ArrayList<>();
+    HoldStore brief = store(HoldPolicy.of(Duration.ofMillis(150)), new HoldListener() {
+      @Override
+      public void attempted(Attempt attempt, boolean fallback) {}
+
+      @Override
+      public void redisCall(String operation, long nanos) {}
+
+      @Override
+      public void expired(int holds) {
+        expired.add(holds);
+      }
+    });
+    Hold lapsing = brief.take(seat, "fan-1");
+    Hold released = brief.take(new SeatKey("perf-1", "A-2"), "fan-2");
+    brief.release(released);
+    await().atMost(Duration.ofSeconds(3)).until(() -> brief.find(lapsing.holdId()).isEmpty());
+
+    brief.heartbeat();
+    brief.heartbeat();
+
+    assertThat(expired.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1);
+  }
+
+  @Test
+  void operators_see_holds_older_than_a_bound() throws Exception {
+    Hold old = holds.take(seat, "fan-1");
+    Thread.sleep(50);
+    Hold young = holds.take(new SeatKey("perf-1", "A-2"), "fan-2");
+
+    List<Hold> stuck = holds.olderThan(Duration.ofMillis(25));
+
+    assertThat(stuck).extracting(Hold::holdId).contains(old.holdId())
+        .doesNotContain(young.holdId());
   }
 }
