@@ -1,10 +1,13 @@
 -- wrk script: fans race to hold seats through POST /holds.
 -- Env: PERFORMANCE (performance id), SEATS (how many seats fans aim at, numbered like the demo
 -- catalog: A-1..A-100, B-1..), SECTION_SIZE (100).
+-- MODE=random aims each attempt at a random seat (a race); MODE=walk lets each thread walk its
+-- own share of the seats in order, so no two attempts of a run meet (the success path).
 -- Every request is a new fan, so the per-fan limit never refuses one.
 local performance = os.getenv("PERFORMANCE") or "aurora-seoul-1"
 local seats = tonumber(os.getenv("SEATS") or "100")
 local sectionSize = tonumber(os.getenv("SECTION_SIZE") or "100")
+local walk = os.getenv("MODE") == "walk"
 local threads = {}
 local counter = 0
 
@@ -16,6 +19,8 @@ end
 function init(args)
   statuses = {}
   math.randomseed(os.time() + id)
+  -- wrk gives each thread its own Lua state; a thread's walk starts at its share of the seats.
+  first = id * math.floor(seats / tonumber(os.getenv("THREADS") or "2"))
 end
 
 -- Sections are named like spreadsheet columns (A..Z, AA, AB..), as DemoCatalog names them.
@@ -34,8 +39,9 @@ end
 
 function request()
   counter = counter + 1
+  local n = walk and (first + counter - 1) % seats or math.random(0, seats - 1)
   local body = string.format('{"performanceId":"%s","seatId":"%s","userId":"fan-%d-%d-%d"}',
-      performance, seatId(math.random(0, seats - 1)), id, counter, math.random(1, 1e9))
+      performance, seatId(n), id, counter, math.random(1, 1e9))
   return wrk.format("POST", "/holds", {["Content-Type"] = "application/json"}, body)
 end
 

@@ -1,29 +1,36 @@
 #!/usr/bin/env bash
 # Hold throughput and latency through the HTTP API, and the 50,000-seat seat map, against a
-# running soldout (start it with: DEMO_SEATS=50000 SEED_DEMO=true ./soldout dev, on a fresh
-# DATA_DIR so the catalog is seeded with 50,000 seats per performance).
+# running soldout started on a fresh DATA_DIR with 50,000 seats per performance and short holds,
+# so that every run of the success path starts with all seats free:
+#   DATA_DIR=/tmp/bench-data DEMO_SEATS=50000 SEED_DEMO=true HOLD_TTL_MS=10000 ./soldout dev
 #   bench/holds/run.sh [API_URL]      (default http://127.0.0.1:7070)
-# Env: RUNS (3), DURATION (10s), THREADS (2), CONNECTIONS (64). Needs wrk (Debian's wrk).
+# Env: RUNS (3), DURATION (5s), THREADS (2), CONNECTIONS (64), TTL_S (10, the HOLD_TTL_MS of the
+# stack, in seconds). Needs wrk (Debian's wrk). Prints every run; take the medians.
 set -euo pipefail
 api="${1:-http://127.0.0.1:7070}"
 runs="${RUNS:-3}"
+export THREADS="${THREADS:-2}"
 here="$(cd "$(dirname "$0")" && pwd)"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 
-race() { # race <label> <performance> <seats>
-  for run in $(seq "$runs"); do
-    echo "== $1, run $run"
-    PERFORMANCE="$2" SEATS="$3" wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-64}" \
-      -d"${DURATION:-10s}" -s "$here/holds.lua" "$api" | grep -E "statuses|requests/s"
-  done
+attempt() { # attempt <label> <mode> <performance> <seats> <duration>
+  echo "== $1"
+  MODE="$2" PERFORMANCE="$3" SEATS="$4" wrk -t"$THREADS" -c"${CONNECTIONS:-64}" -d"$5" \
+    -s "$here/holds.lua" "$api" | grep -E "statuses|requests/s"
 }
+expire_holds() { sleep "$(( ${TTL_S:-10} + 1 ))"; }
 
-# Everyone aims at 100 seats: after the first 100 holds, every attempt is a refused race.
-race "contended: fans race for 100 seats" aurora-seoul-1 100
-# Fans spread over 50,000 seats of the other performance: mostly successful holds.
-race "spread: fans aim at 50,000 seats" aurora-seoul-2 50000
+attempt "warm-up (discarded)" random aurora-seoul-1 100 10s
+expire_holds
+for run in $(seq "$runs"); do
+  # Each thread walks its own seats: every attempt is a fresh seat, the success path.
+  attempt "fresh seats, run $run" walk aurora-seoul-2 50000 "${DURATION:-5s}"
+  # Everyone aims at 100 seats: 100 holds, then every attempt is a refused race.
+  attempt "race for 100 seats, run $run" random aurora-seoul-1 100 "${DURATION:-5s}"
+  expire_holds
+done
 
-echo "== seat map of 50,000 seats (GET /performances/aurora-seoul-2/seats)"
+echo "== seat map of 50,000 seats (GET /performances/aurora-seoul-2/seats), 5 runs"
 for run in $(seq 5); do
   curl -s -o /dev/null -w "%{http_code} %{size_download} bytes in %{time_total} s\n" \
     "$api/performances/aurora-seoul-2/seats"

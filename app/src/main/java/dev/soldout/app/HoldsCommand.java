@@ -5,6 +5,7 @@ import dev.soldout.seats.db.Databases;
 import dev.soldout.seats.hold.Hold;
 import dev.soldout.seats.hold.HoldListener;
 import dev.soldout.seats.hold.HoldStore;
+import dev.soldout.seats.redis.RedisConnector;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,7 +60,7 @@ final class HoldsCommand {
     }
     try (HikariDataSource pool = Databases.pool(endpoints.database().jdbcUrl(),
             endpoints.database().user(), endpoints.database().password(), 2);
-        UnifiedJedis redis = Redis.connect(endpoints.redisUrl())) {
+        UnifiedJedis redis = RedisConnector.connect(endpoints.redisUrl())) {
       HoldStore holds = new HoldStore(redis, settings.redisNamespace(), Databases.jdbi(pool),
           settings.holdPolicy(), Clock.systemUTC(), HoldListener.NONE);
       List<Hold> stuck = holds.olderThan(olderThan == null ? Duration.ZERO : olderThan);

@@ -2,6 +2,7 @@ package dev.soldout.app;
 
 import dev.soldout.devstack.Database;
 import dev.soldout.seats.hold.HoldPolicy;
+import dev.soldout.seats.redis.RedisConnector;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import java.util.Properties;
 public record Settings(
     String kafkaBootstrapServers,
     String redisUrl,
+    String redisSentinels,
+    String redisMasterName,
     String databaseUrl,
     String databaseUser,
     String databasePassword,
@@ -51,6 +54,8 @@ public record Settings(
     Map<String, String> d = new LinkedHashMap<>();
     d.put("KAFKA_BOOTSTRAP_SERVERS", "");
     d.put("REDIS_URL", "");
+    d.put("REDIS_SENTINELS", "");
+    d.put("REDIS_MASTER_NAME", "");
     d.put("DATABASE_URL", "");
     d.put("DATABASE_USER", "");
     d.put("DATABASE_PASSWORD", "");
@@ -110,7 +115,12 @@ public record Settings(
     Path dataDir = Path.of(v.get("DATA_DIR"));
     String stateDir = v.get("STATE_DIR").isBlank()
         ? dataDir.resolve("streams-" + apiPort).toString() : v.get("STATE_DIR");
+    if (v.get("REDIS_SENTINELS").isBlank() != v.get("REDIS_MASTER_NAME").isBlank()) {
+      throw new IllegalArgumentException(
+          "REDIS_SENTINELS and REDIS_MASTER_NAME are set together, or neither");
+    }
     return new Settings(v.get("KAFKA_BOOTSTRAP_SERVERS"), v.get("REDIS_URL"),
+        v.get("REDIS_SENTINELS"), v.get("REDIS_MASTER_NAME"),
         v.get("DATABASE_URL"), v.get("DATABASE_USER"), v.get("DATABASE_PASSWORD"),
         v.get("PG_BASE_URL"), apiPort, advertised, stateDir, dataDir,
         Integer.parseInt(v.get("PARTITIONS")), Short.parseShort(v.get("REPLICATION_FACTOR")),
@@ -130,8 +140,15 @@ public record Settings(
     return nonBlank(kafkaBootstrapServers);
   }
 
+  /**
+   * Where Redis is: through Sentinel when REDIS_SENTINELS and REDIS_MASTER_NAME are set (they win
+   * over REDIS_URL), as a {@code redis-sentinel://} target that RedisConnector reads, else
+   * REDIS_URL; empty means the embedded one.
+   */
   public Optional<String> redis() {
-    return nonBlank(redisUrl);
+    return nonBlank(redisSentinels)
+        .map(sentinels -> RedisConnector.sentinelTarget(sentinels, redisMasterName))
+        .or(() -> nonBlank(redisUrl));
   }
 
   /** The configured SQL database, with user and password from their own settings if given. */

@@ -16,6 +16,7 @@ import dev.soldout.seats.db.Databases;
 import dev.soldout.seats.hold.HoldStore;
 import dev.soldout.seats.hold.HoldHeartbeat;
 import dev.soldout.seats.hold.HoldKeeper;
+import dev.soldout.seats.redis.RedisConnector;
 import dev.soldout.stores.TxStateQuery;
 import dev.soldout.topology.PaymentTopology;
 import dev.soldout.topology.StreamsSettings;
@@ -49,7 +50,7 @@ import redis.clients.jedis.UnifiedJedis;
 public final class SoldoutNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SoldoutNode.class);
 
-  /** Where the infrastructure this node talks to runs. */
+  /** Where the infrastructure this node talks to runs; redisUrl may be a Sentinel target. */
   public record Endpoints(String kafka, String redisUrl, Database database, String pgBaseUrl) {}
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -89,7 +90,7 @@ public final class SoldoutNode implements AutoCloseable {
     }
     Catalog catalog = new Catalog(jdbi);
 
-    UnifiedJedis redis = Redis.connect(endpoints.redisUrl());
+    UnifiedJedis redis = RedisConnector.connect(endpoints.redisUrl());
     started.push(redis);
     HoldStore holds = new HoldStore(redis, settings.redisNamespace(), jdbi,
         settings.holdPolicy(), Clock.systemUTC(), metrics.holds());

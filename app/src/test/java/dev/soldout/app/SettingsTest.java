@@ -1,6 +1,7 @@
 package dev.soldout.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -28,5 +29,25 @@ class SettingsTest {
     assertThat(settings.redis()).isEmpty();
     assertThat(settings.advertisedUrl()).isEqualTo("http://127.0.0.1:7080");
     assertThat(settings.stateDir()).endsWith("streams-7080");
+  }
+
+  @Test
+  void sentinels_and_a_master_name_win_over_REDIS_URL_as_one_sentinel_target() {
+    Settings settings = Settings.fromLayers(Map.of("REDIS_URL", "redis://cache-a:6379"),
+        Map.of("REDIS_SENTINELS", "sentinel-a:26379,sentinel-b:26379,sentinel-c:26379",
+            "REDIS_MASTER_NAME", "soldout"));
+
+    assertThat(settings.redis()).contains(
+        "redis-sentinel://sentinel-a:26379,sentinel-b:26379,sentinel-c:26379/soldout");
+  }
+
+  @Test
+  void sentinels_without_a_master_name_are_refused_at_startup() {
+    assertThatThrownBy(() -> Settings.fromLayers(Map.of(),
+        Map.of("REDIS_SENTINELS", "sentinel-a:26379")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REDIS_MASTER_NAME");
+    assertThatThrownBy(() -> Settings.fromLayers(Map.of(),
+        Map.of("REDIS_SENTINELS", "sentinel-a", "REDIS_MASTER_NAME", "soldout")).redis())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host:port");
   }
 }

@@ -32,6 +32,8 @@ public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final Path executable;
+  private final Path configFile;
+  private final List<String> extraArgs;
   private Process process;
   private Path logFile;
   private Thread shutdownHook;
@@ -47,9 +49,20 @@ public final class RedisServer implements AutoCloseable {
   }
 
   RedisServer(int port, Path dir, Path executable) {
+    this(port, dir, executable, null, List.of());
+  }
+
+  /**
+   * A member of a replicated group: {@code configFile} (read first, and rewritten by Sentinel)
+   * and {@code extraArgs} (such as {@code --replicaof} or {@code --sentinel}) on top of the usual
+   * command line.
+   */
+  RedisServer(int port, Path dir, Path executable, Path configFile, List<String> extraArgs) {
     this.port = port;
     this.dir = dir == null ? null : dir.toAbsolutePath();
     this.executable = executable;
+    this.configFile = configFile;
+    this.extraArgs = List.copyOf(extraArgs);
   }
 
   public int port() {
@@ -65,8 +78,11 @@ public final class RedisServer implements AutoCloseable {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("Redis on port " + port + " is already running");
     }
-    List<String> command = new ArrayList<>(List.of(executable.toString(),
-        "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", ""));
+    List<String> command = new ArrayList<>(List.of(executable.toString()));
+    if (configFile != null) {
+      command.add(configFile.toString());
+    }
+    command.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", ""));
     try {
       if (dir == null) {
         logFile = Files.createTempFile("redis-" + port + "-", ".log");
@@ -76,6 +92,7 @@ public final class RedisServer implements AutoCloseable {
         logFile = dir.resolve("redis.log");
         command.addAll(List.of("--appendonly", "yes", "--dir", dir.toString()));
       }
+      command.addAll(extraArgs);
       process = new ProcessBuilder(Processes.detached(command))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -107,6 +124,20 @@ public final class RedisServer implements AutoCloseable {
       }
     }
     process = null;
+  }
+
+  /**
+   * SIGKILL, as a crash: no shutdown save, no goodbye to replicas or clients. {@link #stop()}
+   * still cleans up afterwards.
+   */
+  public synchronized void kill() {
+    if (process != null) {
+      Processes.kill(process);
+    }
+  }
+
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
   }
 
   @Override
