@@ -152,7 +152,7 @@ final class DlqCommand {
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka, ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000),
         new ByteArraySerializer(), new ByteArraySerializer())) {
       for (Entry e : chosen) {
         DeadLetterRecord r = e.record();
@@ -171,7 +171,7 @@ final class DlqCommand {
         again.headers().add(REPLAYED_FROM, (e.dlqPartition() + "@" + r.dlqOffset())
             .getBytes(StandardCharsets.UTF_8));
         try {
-          RecordMetadata sent = producer.send(again).get(30, TimeUnit.SECONDS);
+          RecordMetadata sent = producer.send(again).get(70, TimeUnit.SECONDS);
           replayed++;
           out.printf("replayed dlq %d@%d -> %s-%d@%d  tx %s%n", e.dlqPartition(),
               r.dlqOffset(), sent.topic(), sent.partition(), sent.offset(), keyOf(r));
