@@ -45,7 +45,8 @@ public record Settings(
     int embeddedDbPort,
     int sandboxPgPort,
     int demoSeats,
-    boolean seedDemo) {
+    boolean seedDemo,
+    int clusterBasePort) {
 
   /** Every setting with its default; the README's configuration table mirrors this. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -81,6 +82,7 @@ public record Settings(
     d.put("SANDBOX_PG_PORT", "7071");
     d.put("DEMO_SEATS", "1000");
     d.put("SEED_DEMO", "false");
+    d.put("CLUSTER_BASE_PORT", "19092");
     return Map.copyOf(d);
   }
 
@@ -133,7 +135,8 @@ public record Settings(
         v.get("TOPIC_PREFIX"), v.get("REDIS_NAMESPACE"), Integer.parseInt(v.get("KAFKA_PORT")),
         Integer.parseInt(v.get("EMBEDDED_REDIS_PORT")), Integer.parseInt(v.get("EMBEDDED_DB_PORT")),
         Integer.parseInt(v.get("SANDBOX_PG_PORT")), Integer.parseInt(v.get("DEMO_SEATS")),
-        Boolean.parseBoolean(v.get("SEED_DEMO")));
+        Boolean.parseBoolean(v.get("SEED_DEMO")),
+        Integer.parseInt(v.get("CLUSTER_BASE_PORT")));
   }
 
   public Optional<String> kafka() {

@@ -20,6 +20,15 @@ public final class Soldout {
         holds list|release
               list live seat holds older than a bound, or force-release them (see
               ./soldout holds --help)
+        topics create|verify
+              create or verify every topic's partitions, RF and min.insync.replicas
+        dlq list|replay
+              the dead-lettered records with their reason, and their replay to the source topic
+        cluster start|stop|status|kill N|restart N
+              a local three-node KRaft cluster (RF 3, min ISR 2) for failover drills
+        leader-election [--dry-run]
+              preferred leader election for every partition
+        Each prints its own usage with --help.
       Configuration comes from environment variables (see README.md).""";
 
   private Soldout() {}
@@ -33,6 +42,10 @@ public final class Soldout {
       case "app" -> AppCommand.run(settings, rest);
       case "drill" -> DrillCommand.run(rest);
       case "holds" -> HoldsCommand.run(settings, rest, System.out);
+      case "topics" -> TopicsCommand.run(settings, rest, System.out);
+      case "dlq" -> DlqCommand.run(settings, rest, System.out);
+      case "cluster" -> ClusterCommand.run(settings, rest, System.out);
+      case "leader-election" -> LeaderElectionCommand.run(settings, rest, System.out);
       case "sandbox-pg" -> {
         SandboxGateway.start(settings.sandboxPgPort());
         System.out.println("sandbox PG on :" + settings.sandboxPgPort());

@@ -16,6 +16,7 @@ import dev.soldout.seats.db.Databases;
 import dev.soldout.seats.hold.HoldStore;
 import dev.soldout.seats.hold.HoldHeartbeat;
 import dev.soldout.seats.hold.HoldKeeper;
+import dev.soldout.seats.projection.PaymentProjection;
 import dev.soldout.seats.redis.RedisConnector;
 import dev.soldout.stores.TxStateQuery;
 import dev.soldout.topology.PaymentTopology;
@@ -119,6 +120,10 @@ public final class SoldoutNode implements AutoCloseable {
     started.push(PaymentWorkers.start(settings, endpoints, topics, holds, metrics));
     started.push(new TopicFollower<TxState>(endpoints.kafka(), settings.applicationId()
         + "-hold-keeper", topics.txState(), new HoldKeeper(holds), Duration.ofSeconds(1),
+        metrics.kafkaClients()).start());
+    // The finance projection: its own group, so it replays and lags independently of the seats.
+    started.push(new TopicFollower<TxState>(endpoints.kafka(), settings.applicationId()
+        + "-projection", topics.txState(), new PaymentProjection(jdbi), Duration.ofSeconds(1),
         metrics.kafkaClients()).start());
     started.push(metrics.follow(endpoints.kafka(), settings.applicationId(), topics));
 
