@@ -30,6 +30,10 @@ final class HoldsCommand {
   private HoldsCommand() {}
 
   static int run(Settings settings, String[] args, PrintStream out) {
+    if (args.length > 0 && List.of("--help", "-h").contains(args[0])) {
+      out.println(USAGE);
+      return 0;
+    }
     if (args.length == 0 || !List.of("list", "release").contains(args[0])) {
       out.println(USAGE);
       return 2;

@@ -71,9 +71,10 @@ class HoldsCommandTest {
   }
 
   @Test
-  void bad_usage_exits_2_and_release_needs_a_bound() throws Exception {
+  void help_exits_0_bad_usage_exits_2_and_release_needs_a_bound() throws Exception {
     Settings settings = Settings.fromLayers(Map.of(), Map.of());
 
+    assertThat(HoldsCommand.run(settings, new String[] {"--help"}, out)).isZero();
     assertThat(HoldsCommand.run(settings, new String[] {}, out)).isEqualTo(2);
     assertThat(HoldsCommand.run(settings, new String[] {"release"}, out)).isEqualTo(2);
     assertThat(HoldsCommand.run(settings, new String[] {"list", "--bogus"}, out)).isEqualTo(2);
