@@ -41,7 +41,9 @@ public record Settings(
     int embeddedDbPort,
     int sandboxPgPort,
     int demoSeats,
-    boolean seedDemo) {
+    boolean seedDemo,
+    int numStandbyReplicas,
+    long staleReadMaxLag) {
 
   /** Every setting with its default; the README's configuration table mirrors this. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -73,6 +75,8 @@ public record Settings(
     d.put("SANDBOX_PG_PORT", "7071");
     d.put("DEMO_SEATS", "1000");
     d.put("SEED_DEMO", "false");
+    d.put("NUM_STANDBY_REPLICAS", "1");
+    d.put("STALE_READ_MAX_LAG", "1000");
     return Map.copyOf(d);
   }
 
@@ -118,7 +122,9 @@ public record Settings(
         v.get("TOPIC_PREFIX"), v.get("REDIS_NAMESPACE"), Integer.parseInt(v.get("KAFKA_PORT")),
         Integer.parseInt(v.get("EMBEDDED_REDIS_PORT")), Integer.parseInt(v.get("EMBEDDED_DB_PORT")),
         Integer.parseInt(v.get("SANDBOX_PG_PORT")), Integer.parseInt(v.get("DEMO_SEATS")),
-        Boolean.parseBoolean(v.get("SEED_DEMO")));
+        Boolean.parseBoolean(v.get("SEED_DEMO")),
+        Integer.parseInt(v.get("NUM_STANDBY_REPLICAS")),
+        Long.parseLong(v.get("STALE_READ_MAX_LAG")));
   }
 
   public Optional<String> kafka() {
