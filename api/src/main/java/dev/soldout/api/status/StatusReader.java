@@ -42,7 +42,9 @@ public class StatusReader {
   public static final String INSTANCE_HEADER = "X-Soldout-Instance";
 
   private static final ObjectMapper JSON = Json.mapper().copy()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      // A view leaves out its null fields (retryAfterMs once final, stale when fresh).
+      .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
   private final TxStateQuery query;
   private final TxWaiters waiters;
@@ -187,7 +189,7 @@ public class StatusReader {
     String servedBy = response.headers().firstValue(INSTANCE_HEADER).orElse(null);
     try {
       if (response.statusCode() == 200) {
-        return new Answer.Known(JSON.readValue(response.body(), PaymentView.class), servedBy);
+        return new Answer.Known(readView(response.body()), servedBy);
       }
       if (response.statusCode() == 404) {
         return new Answer.Unknown(servedBy);
@@ -200,6 +202,11 @@ public class StatusReader {
     } catch (IOException | RuntimeException e) {
       return new Answer.Unavailable("the owner answered what could not be read", 1);
     }
+  }
+
+  /** A view as another instance wrote it. */
+  public static PaymentView readView(byte[] body) throws IOException {
+    return JSON.readValue(body, PaymentView.class);
   }
 
   private static int seconds(String value) {
