@@ -28,4 +28,16 @@ class SettingsTest {
     assertThat(settings.advertisedUrl()).isEqualTo("http://127.0.0.1:7080");
     assertThat(settings.stateDir()).endsWith("streams-7080");
   }
+
+  @Test
+  void one_standby_and_a_1000_record_stale_bound_by_default_both_configurable() {
+    Settings defaults = Settings.fromLayers(Map.of(), Map.of());
+    Settings set = Settings.fromLayers(Map.of("NUM_STANDBY_REPLICAS", "2"),
+        Map.of("STALE_READ_MAX_LAG", "0"));
+
+    assertThat(defaults.numStandbyReplicas()).isEqualTo(1);
+    assertThat(defaults.staleReadMaxLag()).isEqualTo(1000);
+    assertThat(set.numStandbyReplicas()).isEqualTo(2);
+    assertThat(set.staleReadMaxLag()).isZero();
+  }
 }
