@@ -72,14 +72,11 @@ public class PaymentRoutes {
             replay(ctx, k.view(), holdId, request.amount());
             return CompletableFuture.completedFuture(null);
           }
-          if (known instanceof StatusReader.Answer.Unavailable u) {
-            // Not knowing is not "new": a finished payment has no hold left (a 409 would be
-            // wrong) and a reused key must get its 422. Ask again once the owner is back.
-            throw ApiException.unavailable("PAYMENTS_UNAVAILABLE",
-                "cannot tell yet whether this payment exists: " + u.message(),
-                u.retryAfterSeconds());
-          }
-          return acceptNew(ctx, paymentTxId, holdId, userId, request.amount());
+          // Unreadable (its owner is being replaced): a new payment must not wait for the
+          // failover, and a replay that gets through is ignored by the state machine. Only a
+          // missing hold is in doubt then: a finished payment has none, so ask again later.
+          String unsure = known instanceof StatusReader.Answer.Unavailable u ? u.message() : null;
+          return acceptNew(ctx, paymentTxId, holdId, userId, request.amount(), unsure);
         })
         .exceptionally(error -> {
           answerFailure(ctx, error instanceof CompletionException ? error.getCause() : error);
@@ -116,12 +113,16 @@ public class PaymentRoutes {
     ctx.status(200).json(body);
   }
 
+  /** @param unsure why the payment's state could not be read, or null if it is known new */
   private CompletableFuture<Void> acceptNew(Context ctx, String paymentTxId, String holdId,
-      String userId, long amount) {
+      String userId, long amount, String unsure) {
     Hold hold = holds.find(holdId)
         .filter(h -> h.userId().equals(userId))
-        .orElseThrow(() -> ApiException.conflict("HOLD_INVALID",
-            "hold " + holdId + " is missing, expired or not yours: hold the seat again"));
+        .orElseThrow(() -> unsure != null
+            ? ApiException.unavailable("PAYMENTS_UNAVAILABLE",
+                "cannot tell yet whether this payment exists: " + unsure, 1)
+            : ApiException.conflict("HOLD_INVALID",
+                "hold " + holdId + " is missing, expired or not yours: hold the seat again"));
     long price = catalog.seat(hold.performanceId(), hold.seatId()).map(Seat::price).orElse(-1L);
     if (price != amount) {
       throw new ApiException(422, "AMOUNT_MISMATCH",
