@@ -9,34 +9,55 @@ import dev.soldout.api.http.HttpMetrics;
 import dev.soldout.api.payment.PaymentRequests;
 import dev.soldout.api.payment.PaymentRoutes;
 import dev.soldout.api.payment.StatusForwarder;
+import dev.soldout.api.status.StatusReader;
+import dev.soldout.api.status.StatusRoutes;
+import dev.soldout.api.status.TxWaiters;
 import dev.soldout.events.Json;
 import dev.soldout.seats.catalog.Catalog;
 import dev.soldout.seats.hold.HoldStore;
 import dev.soldout.stores.TxStateQuery;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /** Builds the fan-facing HTTP API from its collaborators; it owns none of them. */
 public final class ApiApp {
-  /** Everything the API talks to. */
+  /**
+   * Everything the API talks to.
+   *
+   * @param waiters the long-polls waiting for a transaction change (fed by the topology)
+   * @param streamsSettled whether this instance's partitions are stable (Streams RUNNING)
+   */
   public record Dependencies(
       Catalog catalog,
       HoldStore holds,
       PaymentRequests payments,
       TxStateQuery txStates,
+      TxWaiters waiters,
+      BooleanSupplier streamsSettled,
       HealthService health,
       PrometheusRegistry metrics,
       Clock clock) {}
 
   /** Bodies of this API are a few hundred bytes; anything near this bound is abuse. */
   private static final long MAX_BODY_BYTES = 16 * 1024;
+  /** A forwarded plain query; a forwarded long-poll adds its wait to it. */
+  private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(2);
 
   private ApiApp() {}
 
   public static Javalin create(Dependencies deps) {
+    StatusReader status = new StatusReader(deps.txStates(), deps.waiters(),
+        new StatusForwarder(FORWARD_TIMEOUT), deps.streamsSettled(), deps.clock());
+    GaugeWithCallback.builder()
+        .name("payment_status_waiters")
+        .help("Status requests (GET /payments/{id}?waitMs=) waiting for a change right now")
+        .callback(callback -> callback.call(deps.waiters().count()))
+        .register(deps.metrics());
     return Javalin.create(config -> {
       config.jsonMapper(new JavalinJackson(Json.mapper(), false));
       config.http.maxRequestSize = MAX_BODY_BYTES;
@@ -46,8 +67,9 @@ public final class ApiApp {
       new HealthRoutes(deps.health()).register(config);
       new CatalogRoutes(deps.catalog(), deps.holds()).register(config);
       new HoldRoutes(deps.catalog(), deps.holds()).register(config);
-      new PaymentRoutes(deps.holds(), deps.catalog(), deps.payments(), deps.txStates(),
-          new StatusForwarder(Duration.ofSeconds(2)), deps.clock()).register(config);
+      new PaymentRoutes(deps.holds(), deps.catalog(), deps.payments(), status, deps.clock())
+          .register(config);
+      new StatusRoutes(status).register(config);
     });
   }
 }

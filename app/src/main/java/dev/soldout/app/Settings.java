@@ -46,7 +46,9 @@ public record Settings(
     int sandboxPgPort,
     int demoSeats,
     boolean seedDemo,
-    int clusterBasePort) {
+    int clusterBasePort,
+    int numStandbyReplicas,
+    long staleReadMaxLag) {
 
   /** Every setting with its default; the README's configuration table mirrors this. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -83,6 +85,8 @@ public record Settings(
     d.put("DEMO_SEATS", "1000");
     d.put("SEED_DEMO", "false");
     d.put("CLUSTER_BASE_PORT", "19092");
+    d.put("NUM_STANDBY_REPLICAS", "1");
+    d.put("STALE_READ_MAX_LAG", "1000");
     return Map.copyOf(d);
   }
 
@@ -136,7 +140,9 @@ public record Settings(
         Integer.parseInt(v.get("EMBEDDED_REDIS_PORT")), Integer.parseInt(v.get("EMBEDDED_DB_PORT")),
         Integer.parseInt(v.get("SANDBOX_PG_PORT")), Integer.parseInt(v.get("DEMO_SEATS")),
         Boolean.parseBoolean(v.get("SEED_DEMO")),
-        Integer.parseInt(v.get("CLUSTER_BASE_PORT")));
+        Integer.parseInt(v.get("CLUSTER_BASE_PORT")),
+        Integer.parseInt(v.get("NUM_STANDBY_REPLICAS")),
+        Long.parseLong(v.get("STALE_READ_MAX_LAG")));
   }
 
   public Optional<String> kafka() {

@@ -5,6 +5,7 @@ import dev.soldout.api.ApiApp;
 import dev.soldout.api.health.HealthCheck;
 import dev.soldout.api.health.HealthService;
 import dev.soldout.api.payment.PaymentRequests;
+import dev.soldout.api.status.TxWaiters;
 import dev.soldout.app.metrics.NodeMetrics;
 import dev.soldout.devstack.Database;
 import dev.soldout.events.Topics;
@@ -18,6 +19,7 @@ import dev.soldout.seats.hold.HoldHeartbeat;
 import dev.soldout.seats.hold.HoldKeeper;
 import dev.soldout.seats.projection.PaymentProjection;
 import dev.soldout.seats.redis.RedisConnector;
+import dev.soldout.stores.LocalLags;
 import dev.soldout.stores.TxStateQuery;
 import dev.soldout.topology.PaymentTopology;
 import dev.soldout.topology.StreamsSettings;
@@ -32,6 +34,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -53,6 +59,9 @@ public final class SoldoutNode implements AutoCloseable {
 
   /** Where the infrastructure this node talks to runs; redisUrl may be a Sentinel target. */
   public record Endpoints(String kafka, String redisUrl, Database database, String pgBaseUrl) {}
+
+  /** Waiting is cheap (a future, a connection); past this many a long-poll answers at once. */
+  private static final int MAX_STATUS_WAITERS = 20_000;
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private KafkaStreams streams;
@@ -101,10 +110,28 @@ public final class SoldoutNode implements AutoCloseable {
     URI advertised = URI.create(settings.advertisedUrl());
     Properties streamsConfig = StreamsSettings.base(endpoints.kafka(), settings.applicationId(),
         settings.stateDir(), advertised.getHost() + ":" + advertised.getPort(),
-        settings.commitIntervalMs(), settings.replicationFactor(), 0, topics);
+        settings.commitIntervalMs(), settings.replicationFactor(),
+        settings.numStandbyReplicas(), topics);
+    // Long-polls wait on futures; one timer thread ends them all, and a small pool completes
+    // them, so that neither the stream thread nor the timer writes HTTP responses.
+    ScheduledThreadPoolExecutor waitTimer = new ScheduledThreadPoolExecutor(1,
+        daemon("status-wait-timer"));
+    waitTimer.setRemoveOnCancelPolicy(true);
+    ExecutorService waitCompletions = Executors.newFixedThreadPool(2,
+        daemon("status-wait-answers"));
+    started.push(waitTimer::shutdownNow);
+    started.push(waitCompletions::shutdownNow);
+    TxWaiters waiters = new TxWaiters(waitTimer, waitCompletions, MAX_STATUS_WAITERS);
     streams = new KafkaStreams(PaymentTopology.build(topics,
-        new TopologySettings(settings.paymentMaxAttempts(), Duration.ofMillis(100)),
+        new TopologySettings(settings.paymentMaxAttempts(), Duration.ofMillis(100), waiters),
         streamsConfig), streamsConfig);
+    // Any move of partitions (a rebalance, a stop) answers the waiting long-polls at once:
+    // they look their transaction up again instead of waiting out their time on a stale owner.
+    streams.setStateListener((now, before) -> {
+      if (now != KafkaStreams.State.RUNNING) {
+        waiters.movedAll();
+      }
+    });
     // A thread that dies on an unexpected error is replaced; its tasks resume from the last commit.
     streams.setUncaughtExceptionHandler(e -> {
       log.error("stream thread failed, replacing it", e);
@@ -116,6 +143,8 @@ public final class SoldoutNode implements AutoCloseable {
         .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
     started.push(metrics.watch(streams));
     streams.start();
+    LocalLags lags = LocalLags.start(streams, Duration.ofSeconds(1));
+    started.push(lags);
 
     started.push(PaymentWorkers.start(settings, endpoints, topics, holds, metrics));
     started.push(new TopicFollower<TxState>(endpoints.kafka(), settings.applicationId()
@@ -151,10 +180,20 @@ public final class SoldoutNode implements AutoCloseable {
     started.push(metrics.probe(health));
 
     api = ApiApp.create(new ApiApp.Dependencies(catalog, holds, payments,
-        new TxStateQuery(streams, new HostInfo(advertised.getHost(), advertised.getPort())),
+        new TxStateQuery(streams, new HostInfo(advertised.getHost(), advertised.getPort()),
+            lags, settings.staleReadMaxLag()),
+        waiters, () -> streams.state() == KafkaStreams.State.RUNNING,
         health, metrics.registry(), Clock.systemUTC()));
     api.start("0.0.0.0", settings.apiPort());
     started.push(api::stop);
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /** Waits until the topology runs, so that payment status queries can be answered. */

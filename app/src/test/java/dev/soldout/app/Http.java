@@ -33,6 +33,16 @@ final class Http {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
+  /** A GET with request headers, waiting up to {@code timeout} (a long-poll needs more). */
+  Response get(String path, Duration timeout, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET()
+        .timeout(timeout);
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request, timeout);
+  }
+
   Response post(String path, String json, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .header("Content-Type", "application/json")
@@ -56,8 +66,12 @@ final class Http {
   }
 
   private Response send(HttpRequest.Builder request) {
+    return send(request, Duration.ofSeconds(10));
+  }
+
+  private Response send(HttpRequest.Builder request, Duration timeout) {
     try {
-      HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(10)).build(),
+      HttpResponse<String> response = client.send(request.timeout(timeout).build(),
           HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), parse(response.body()), response);
     } catch (IOException e) {

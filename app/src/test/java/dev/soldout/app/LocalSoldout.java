@@ -1,5 +1,6 @@
 package dev.soldout.app;
 
+import dev.soldout.devstack.Database;
 import dev.soldout.devstack.FreePorts;
 import dev.soldout.devstack.TestServices;
 import dev.soldout.events.Topics;
@@ -21,11 +22,20 @@ final class LocalSoldout implements AutoCloseable {
   final Topics topics;
   final Http api;
   final Http pg;
+  final Settings settings;
+  private final Map<String, String> env;
+  private final Database database;
+  private final String redisUrl;
 
-  private LocalSoldout(Javalin sandbox, SoldoutNode node, Topics topics, int pgPort) {
+  private LocalSoldout(Javalin sandbox, SoldoutNode node, Settings settings, int pgPort,
+      Map<String, String> env, Database database, String redisUrl) {
     this.sandbox = sandbox;
     this.node = node;
-    this.topics = topics;
+    this.settings = settings;
+    this.env = env;
+    this.database = database;
+    this.redisUrl = redisUrl;
+    this.topics = Topics.withPrefix(settings.topicPrefix());
     this.api = new Http("http://127.0.0.1:" + node.port());
     this.pg = new Http("http://127.0.0.1:" + pgPort);
   }
@@ -36,14 +46,31 @@ final class LocalSoldout implements AutoCloseable {
 
   static LocalSoldout start(String name, int seats, int partitions, String redisUrl)
       throws Exception {
+    return start(env(name, seats, partitions), redisUrl, TestServices.freshSchema());
+  }
+
+  /**
+   * One more instance of {@code first}'s deployment (same application id, topics, Redis
+   * namespace and schema), with its own port, state dir and sandbox PG: the two share the
+   * partitions.
+   */
+  static LocalSoldout join(String name, LocalSoldout first) throws Exception {
+    Map<String, String> env = new HashMap<>(first.env);
+    env.put("API_PORT", Integer.toString(FreePorts.next()));
+    env.put("STATE_DIR", Files.createTempDirectory("soldout-" + name).toString());
+    return start(env, first.redisUrl, first.database);
+  }
+
+  private static LocalSoldout start(Map<String, String> env, String redisUrl, Database database)
+      throws Exception {
     int pgPort = FreePorts.next();
     Javalin sandbox = SandboxGateway.start(pgPort);
     try {
-      Settings settings = Settings.fromLayers(Map.of(), env(name, seats, partitions));
+      Settings settings = Settings.fromLayers(Map.of(), env);
       SoldoutNode node = SoldoutNode.start(settings, new SoldoutNode.Endpoints(
-          TestServices.kafkaBootstrap(), redisUrl, TestServices.freshSchema(),
-          "http://127.0.0.1:" + pgPort), true);
-      return new LocalSoldout(sandbox, node, Topics.withPrefix(settings.topicPrefix()), pgPort);
+          TestServices.kafkaBootstrap(), redisUrl, database, "http://127.0.0.1:" + pgPort),
+          true);
+      return new LocalSoldout(sandbox, node, settings, pgPort, env, database, redisUrl);
     } catch (Exception e) {
       sandbox.stop();
       throw e;

@@ -50,4 +50,16 @@ class SettingsTest {
         Map.of("REDIS_SENTINELS", "sentinel-a", "REDIS_MASTER_NAME", "soldout")).redis())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host:port");
   }
+
+  @Test
+  void one_standby_and_a_1000_record_stale_bound_by_default_both_configurable() {
+    Settings defaults = Settings.fromLayers(Map.of(), Map.of());
+    Settings set = Settings.fromLayers(Map.of("NUM_STANDBY_REPLICAS", "2"),
+        Map.of("STALE_READ_MAX_LAG", "0"));
+
+    assertThat(defaults.numStandbyReplicas()).isEqualTo(1);
+    assertThat(defaults.staleReadMaxLag()).isEqualTo(1000);
+    assertThat(set.numStandbyReplicas()).isEqualTo(2);
+    assertThat(set.staleReadMaxLag()).isZero();
+  }
 }

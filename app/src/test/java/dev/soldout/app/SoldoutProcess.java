@@ -110,6 +110,17 @@ final class SoldoutProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM: the shutdown hook closes the node, which leaves the group at once. */
+  synchronized void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new IllegalStateException(name + " did not stop within 30 s of SIGTERM");
+      }
+    }
+  }
+
   /**
    * The Kafka Streams process id, which Streams keeps in the state dir and reuses on restart;
    * the transactional ids of the instance's stream threads are {@code <appId>-<processId>-<n>}.

@@ -1,5 +1,6 @@
 package dev.soldout.topology;
 
+import dev.soldout.stores.TxStateListener;
 import java.time.Duration;
 
 /**
@@ -8,8 +9,14 @@ import java.time.Duration;
  * @param maxAttempts PAYMENT_MAX_ATTEMPTS: charge attempts before ATTEMPTS_EXHAUSTED (1 is the
  *     seed's emergency setting: fail fast, no retries)
  * @param retryTick how often due retries are looked for; bounds the extra delay of a retry
+ * @param txStateListener told of every tx-state change (status long-polls wake on it)
  */
-public record TopologySettings(int maxAttempts, Duration retryTick) {
+public record TopologySettings(int maxAttempts, Duration retryTick,
+    TxStateListener txStateListener) {
+  public TopologySettings(int maxAttempts, Duration retryTick) {
+    this(maxAttempts, retryTick, TxStateListener.NONE);
+  }
+
   public static TopologySettings defaults() {
     return new TopologySettings(3, Duration.ofMillis(100));
   }

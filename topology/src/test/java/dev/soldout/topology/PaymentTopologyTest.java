@@ -458,6 +458,56 @@ class PaymentTopologyTest {
     assertThat(t.dlq.isEmpty()).isTrue();
   }
 
+  @Test
+  void a_second_first_attempt_for_an_existing_tx_with_another_body_is_ignored() {
+    // Two concurrent POST /payments with one Idempotency-Key both publish attempt 1 under the
+    // same paymentTxId; the first one processed wins, whatever the second carries.
+    t.apiTries(firstTry("tx-1", SEAT, 5));
+    TxState first = t.txState("tx-1");
+    drain(t.states);
+    drain(t.charges);
+    drain(t.seatCommands);
+
+    t.apiTries(new PaymentTry("tx-1", "another-hold", PaymentFixtures.PERFORMANCE, "C-13",
+        "user-tx-1", AMOUNT + 1, 9, 1, T0));
+
+    assertThat(t.txState("tx-1")).isEqualTo(first);
+    assertThat(t.states.isEmpty()).isTrue();
+    assertThat(t.charges.isEmpty()).isTrue();
+    assertThat(drain(t.seatCommands)).isEmpty();
+  }
+
+  @Test
+  void the_tx_state_listener_is_told_every_change_and_nothing_else() {
+    t.close();
+    List<TxState> heard = new java.util.ArrayList<>();
+    t = new TopologyHarness(stateDir.resolve("listened"),
+        new TopologySettings(3, Duration.ofMillis(100), heard::add));
+
+    t.apiTries(firstTry("tx-1", SEAT, 5));
+    t.apiTries(firstTry("tx-1", SEAT, 5));
+    t.pgSucceeds(success("tx-1", 1));
+
+    assertThat(heard).extracting(TxState::version).containsExactly(1L, 2L, 3L);
+    assertThat(heard).last().extracting(TxState::status).isEqualTo(TxStatus.SUCCESS);
+    assertThat(heard).isEqualTo(drain(t.states));
+  }
+
+  @Test
+  void a_failing_listener_fails_no_record() {
+    t.close();
+    t = new TopologyHarness(stateDir.resolve("failing"),
+        new TopologySettings(3, Duration.ofMillis(100), state -> {
+          throw new IllegalStateException("listener bug");
+        }));
+
+    t.apiTries(firstTry("tx-1", SEAT, 5));
+    t.pgSucceeds(success("tx-1", 1));
+
+    assertThat(t.txState("tx-1").status()).isEqualTo(TxStatus.SUCCESS);
+    assertThat(t.dlq.isEmpty()).isTrue();
+  }
+
   // --- dead letters -----------------------------------------------------------------------------
 
   @ParameterizedTest

@@ -16,13 +16,20 @@ public class StatusForwarder {
       .connectTimeout(Duration.ofSeconds(1)).build();
   private final Duration timeout;
 
+  /** @param timeout of a plain query; a long-poll adds its wait to it */
   public StatusForwarder(Duration timeout) {
     this.timeout = timeout;
   }
 
   public CompletableFuture<HttpResponse<byte[]>> forward(String baseUrl, String pathAndQuery) {
+    return forward(baseUrl, pathAndQuery, Duration.ZERO);
+  }
+
+  /** @param wait how long the receiver may hold the request (a forwarded waitMs) */
+  public CompletableFuture<HttpResponse<byte[]>> forward(String baseUrl, String pathAndQuery,
+      Duration wait) {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
-        .timeout(timeout).header(FORWARDED_HEADER, "1").GET().build();
+        .timeout(timeout.plus(wait)).header(FORWARDED_HEADER, "1").GET().build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
   }
 }

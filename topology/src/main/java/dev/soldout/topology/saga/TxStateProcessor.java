@@ -7,6 +7,7 @@ import dev.soldout.events.SeatCommand;
 import dev.soldout.events.TxState;
 import dev.soldout.stores.PaymentStores;
 import dev.soldout.stores.StoreNames;
+import dev.soldout.stores.TxStateListener;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -14,6 +15,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Folds every event of a transaction into the tx-state store and turns the transition's effects
@@ -21,18 +24,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * wall-clock punctuator, so no stream thread ever sleeps.
  */
 public class TxStateProcessor implements Processor<String, TxEvent, String, Object> {
+  private static final Logger log = LoggerFactory.getLogger(TxStateProcessor.class);
   /** Bounds one punctuation so a burst of due retries cannot starve record processing. */
   private static final int MAX_RETRIES_PER_TICK = 1_000;
 
   private final TxTransitions transitions;
   private final Duration retryTick;
+  private final TxStateListener listener;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, TxState> states;
   private KeyValueStore<String, PaymentTry> retries;
 
-  public TxStateProcessor(TxTransitions transitions, Duration retryTick) {
+  public TxStateProcessor(TxTransitions transitions, Duration retryTick,
+      TxStateListener listener) {
     this.transitions = transitions;
     this.retryTick = retryTick;
+    this.listener = listener;
   }
 
   @Override
@@ -52,9 +59,19 @@ public class TxStateProcessor implements Processor<String, TxEvent, String, Obje
     if (transition.changed()) {
       states.put(record.key(), state);
       context.forward(record.withValue(state));
+      notifyChange(state);
     }
     for (Effect effect : transition.effects()) {
       carryOut(record, state, effect, now);
+    }
+  }
+
+  /** A listener's failure must never fail the record: it would go to the DLQ for nothing. */
+  private void notifyChange(TxState state) {
+    try {
+      listener.changed(state);
+    } catch (RuntimeException e) {
+      log.warn("tx-state listener failed on {}: {}", state.paymentTxId(), e.toString());
     }
   }
 
