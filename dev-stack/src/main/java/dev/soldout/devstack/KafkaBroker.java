@@ -199,8 +199,10 @@ public final class KafkaBroker implements AutoCloseable {
   private void format() throws IOException {
     UUID id = UUID.nameUUIDFromBytes(config.voters().getBytes(StandardCharsets.UTF_8));
     String clusterId = new Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits()).toString();
+    // One glued argument: a base64url id may start with '-', which the parser would take for
+    // an option (1 start in 64 failed so).
     Process formatter = launch("kafka.tools.StorageTool",
-        "format", "--cluster-id", clusterId, "--config", propertiesFile.toString());
+        "format", "--cluster-id=" + clusterId, "--config", propertiesFile.toString());
     try {
       if (!formatter.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         Processes.kill(formatter);
