@@ -24,6 +24,12 @@ public final class Soldout {
               create or verify every topic's partitions, RF and min.insync.replicas
         dlq list|replay
               the dead-lettered records with their reason, and their replay to the source topic
+        reprocess [--older-than 5m] [--since T] [--until T] [--tx ID] [--dry-run]
+              re-drive transactions stuck PENDING, or FAILED with compensation not done
+        duplicates [--since T] [--refund [--dry-run]]
+              duplicate payments (projection, seat ledger, PG ledger), refunded through the saga
+        consistency [--repair-projection]
+              KTable vs projection vs seat ledger vs seat_sales vs Redis, one line per difference
         cluster start|stop|status|kill N|restart N
               a local three-node KRaft cluster (RF 3, min ISR 2) for failover drills
         leader-election [--dry-run]
@@ -44,6 +50,9 @@ public final class Soldout {
       case "holds" -> HoldsCommand.run(settings, rest, System.out);
       case "topics" -> TopicsCommand.run(settings, rest, System.out);
       case "dlq" -> DlqCommand.run(settings, rest, System.out);
+      case "reprocess" -> ReprocessCommand.run(settings, rest, System.out);
+      case "duplicates" -> DuplicatesCommand.run(settings, rest, System.out);
+      case "consistency" -> ConsistencyCommand.run(settings, rest, System.out);
       case "cluster" -> ClusterCommand.run(settings, rest, System.out);
       case "leader-election" -> LeaderElectionCommand.run(settings, rest, System.out);
       case "sandbox-pg" -> {

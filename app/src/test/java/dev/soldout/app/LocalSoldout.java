@@ -1,16 +1,21 @@
 package dev.soldout.app;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.soldout.devstack.Database;
 import dev.soldout.devstack.FreePorts;
 import dev.soldout.devstack.TestServices;
 import dev.soldout.events.Topics;
 import dev.soldout.pg.sandbox.SandboxGateway;
+import dev.soldout.seats.catalog.DemoCatalog;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * One soldout instance in this JVM with its own sandbox PG, on the tests' shared broker, Redis and
@@ -24,7 +29,7 @@ final class LocalSoldout implements AutoCloseable {
   final Http pg;
   final Settings settings;
   private final Map<String, String> env;
-  private final Database database;
+  final Database database;
   private final String redisUrl;
 
   private LocalSoldout(Javalin sandbox, SoldoutNode node, Settings settings, int pgPort,
@@ -46,7 +51,14 @@ final class LocalSoldout implements AutoCloseable {
 
   static LocalSoldout start(String name, int seats, int partitions, String redisUrl)
       throws Exception {
-    return start(env(name, seats, partitions), redisUrl, TestServices.freshSchema());
+    return start(name, seats, partitions, redisUrl, settings -> { });
+  }
+
+  /** {@code beforeStart} sees the run's settings before the node starts, to stage a fault. */
+  static LocalSoldout start(String name, int seats, int partitions, String redisUrl,
+      Consumer<Settings> beforeStart) throws Exception {
+    return start(env(name, seats, partitions), redisUrl, TestServices.freshSchema(),
+        beforeStart);
   }
 
   /**
@@ -58,15 +70,16 @@ final class LocalSoldout implements AutoCloseable {
     Map<String, String> env = new HashMap<>(first.env);
     env.put("API_PORT", Integer.toString(FreePorts.next()));
     env.put("STATE_DIR", Files.createTempDirectory("soldout-" + name).toString());
-    return start(env, first.redisUrl, first.database);
+    return start(env, first.redisUrl, first.database, settings -> { });
   }
 
-  private static LocalSoldout start(Map<String, String> env, String redisUrl, Database database)
-      throws Exception {
+  private static LocalSoldout start(Map<String, String> env, String redisUrl, Database database,
+      Consumer<Settings> beforeStart) throws Exception {
     int pgPort = FreePorts.next();
     Javalin sandbox = SandboxGateway.start(pgPort);
     try {
       Settings settings = Settings.fromLayers(Map.of(), env);
+      beforeStart.accept(settings);
       SoldoutNode node = SoldoutNode.start(settings, new SoldoutNode.Endpoints(
           TestServices.kafkaBootstrap(), redisUrl, database, "http://127.0.0.1:" + pgPort),
           true);
@@ -89,6 +102,56 @@ final class LocalSoldout implements AutoCloseable {
     env.put("DEMO_SEATS", Integer.toString(seats));
     env.put("PARTITIONS", Integer.toString(partitions));
     return env;
+  }
+
+  /**
+   * Settings for an ops command run against this instance: its Kafka, Redis namespace, database
+   * schema, sandbox PG, topic prefix and application id, and no dev stack to fall back on.
+   */
+  Settings opsSettings() {
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", TestServices.kafkaBootstrap());
+    env.put("REDIS_URL", TestServices.redisUrl());
+    env.put("REDIS_NAMESPACE", settings.redisNamespace());
+    env.put("DATABASE_URL", database.jdbcUrl());
+    env.put("DATABASE_USER", database.user());
+    env.put("DATABASE_PASSWORD", database.password());
+    env.put("PG_BASE_URL", pg.base());
+    env.put("TOPIC_PREFIX", settings.topicPrefix());
+    env.put("APPLICATION_ID", settings.applicationId());
+    env.put("DATA_DIR", "target/no-dev-stack");
+    return Settings.fromLayers(Map.of(), env);
+  }
+
+  /** Holds a seat of the first demo performance and pays for it; the paymentTxId. */
+  String pay(String seatId, String userId) {
+    String performance = DemoCatalog.PERFORMANCE_IDS.get(0);
+    var hold = api.post("/holds", "{\"performanceId\":\"" + performance + "\",\"seatId\":\""
+        + seatId + "\",\"userId\":\"" + userId + "\"}");
+    if (hold.status() != 201) {
+      throw new IllegalStateException("hold of " + seatId + ": " + hold.body());
+    }
+    long price = 0;
+    for (var seat : api.get("/performances/" + performance + "/seats").body()) {
+      if (seat.path("seatId").asText().equals(seatId)) {
+        price = seat.path("price").asLong();
+      }
+    }
+    var paid = api.post("/payments", "{\"holdId\":\"" + hold.text("holdId")
+        + "\",\"userId\":\"" + userId + "\",\"amount\":" + price + "}",
+        "Idempotency-Key", hold.text("holdId"));
+    if (paid.status() != 202) {
+      throw new IllegalStateException("payment for " + seatId + ": " + paid.body());
+    }
+    return paid.text("paymentTxId");
+  }
+
+  /** Pays for a seat and waits until the payment is SUCCESS. */
+  String buy(String seatId, String userId) {
+    String tx = pay(seatId, userId);
+    await().atMost(Duration.ofSeconds(30)).until(() -> "SUCCESS".equals(
+        api.get("/payments/" + tx).text("status")));
+    return tx;
   }
 
   @Override

@@ -216,6 +216,14 @@ public class HoldStore {
     return states;
   }
 
+  /**
+   * Which transaction Redis marked each seat sold to (null where unmarked): Redis only, so the
+   * consistency check can compare it with the seat ledger and the sales table.
+   */
+  public List<String> soldInRedis(List<SeatKey> seats) {
+    return seats.isEmpty() ? List.of() : redis.soldTo(seats);
+  }
+
   public boolean ping() {
     return redis.ping();
   }

@@ -158,6 +158,17 @@ final class RedisHolds implements HoldBackend {
     return states;
   }
 
+  /** The transaction each seat's sold mark names (null where none), batched like states. */
+  List<String> soldTo(List<SeatKey> seats) {
+    List<String> sold = new ArrayList<>(seats.size());
+    for (int from = 0; from < seats.size(); from += BATCH) {
+      String[] lookups = seats.subList(from, Math.min(seats.size(), from + BATCH)).stream()
+          .map(keys::sold).toArray(String[]::new);
+      sold.addAll(timed("sold_to", () -> redis.mget(lookups)));
+    }
+    return sold;
+  }
+
   boolean ping() {
     return "PONG".equals(redis.ping());
   }

@@ -38,6 +38,17 @@ public class PaymentProjection implements TopicFollower.BatchHandler<TxState> {
           charged = EXCLUDED.charged, reason = EXCLUDED.reason, message = EXCLUDED.message,
           updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, projected_at = now()
       WHERE payment_transactions.version < EXCLUDED.version""";
+  /**
+   * The repair also rewrites a row of the same version (corrupted), never a newer one, and the
+   * columns a state never changes too.
+   */
+  private static final String REPAIR_TX = UPSERT_TX
+      .replace("payment_transactions.version < EXCLUDED",
+          "payment_transactions.version <= EXCLUDED")
+      .replace("DO UPDATE SET status = EXCLUDED.status,", "DO UPDATE SET status = EXCLUDED.status,"
+          + " performance_id = EXCLUDED.performance_id, seat_id = EXCLUDED.seat_id,"
+          + " user_id = EXCLUDED.user_id, hold_id = EXCLUDED.hold_id, amount = EXCLUDED.amount,"
+          + " created_at = EXCLUDED.created_at,");
 
   // A CONFIRMED row is only written while no other transaction holds the seat CONFIRMED. Two
   // writers racing past the guard meet the unique index: the batch fails, is retried, and the
@@ -53,6 +64,11 @@ public class PaymentProjection implements TopicFollower.BatchHandler<TxState> {
       ON CONFLICT (payment_tx_id) DO UPDATE SET status = EXCLUDED.status,
           version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
       WHERE reservations.version < EXCLUDED.version""";
+  private static final String REPAIR_RESERVATION = UPSERT_RESERVATION
+      .replace("reservations.version < EXCLUDED", "reservations.version <= EXCLUDED")
+      .replace("DO UPDATE SET status = EXCLUDED.status,", "DO UPDATE SET status = EXCLUDED.status,"
+          + " performance_id = EXCLUDED.performance_id, seat_id = EXCLUDED.seat_id,"
+          + " user_id = EXCLUDED.user_id,");
 
   private final Jdbi jdbi;
   private final AtomicLong refused = new AtomicLong();
@@ -89,10 +105,24 @@ public class PaymentProjection implements TopicFollower.BatchHandler<TxState> {
     if (newest.isEmpty()) {
       return;
     }
-    List<TxState> states = new ArrayList<>(newest.values());
+    write(new ArrayList<>(newest.values()), UPSERT_TX, UPSERT_RESERVATION);
+  }
+
+  /**
+   * Rewrites the rows of these states (the KTable's, read by the consistency check) where the
+   * row's version is not newer: a corrupted row of the same version is fixed, while a row the
+   * projection moved past meanwhile is left alone.
+   */
+  public void repair(List<TxState> states) {
+    if (!states.isEmpty()) {
+      write(states, REPAIR_TX, REPAIR_RESERVATION);
+    }
+  }
+
+  private void write(List<TxState> states, String txSql, String reservationSql) {
     List<Refusal> refusals = jdbi.inTransaction(h -> {
-      upsertTransactions(h, states);
-      return upsertReservations(h, states);
+      upsertTransactions(h, states, txSql);
+      return upsertReservations(h, states, reservationSql);
     });
     // Counted once the transaction committed, and once per refused transaction: neither a
     // retried batch nor a replay counts it again.
@@ -107,8 +137,8 @@ public class PaymentProjection implements TopicFollower.BatchHandler<TxState> {
 
   private record Refusal(TxState state, String confirmedTx) {}
 
-  private static void upsertTransactions(Handle h, List<TxState> states) {
-    var batch = h.prepareBatch(UPSERT_TX);
+  private static void upsertTransactions(Handle h, List<TxState> states, String sql) {
+    var batch = h.prepareBatch(sql);
     for (TxState s : states) {
       batch.bind("tx", s.paymentTxId()).bind("status", s.status().name())
           .bind("performance", s.performanceId()).bind("seat", s.seatId())
@@ -122,8 +152,9 @@ public class PaymentProjection implements TopicFollower.BatchHandler<TxState> {
     batch.execute();
   }
 
-  private static List<Refusal> upsertReservations(Handle h, List<TxState> states) {
-    var batch = h.prepareBatch(UPSERT_RESERVATION);
+  private static List<Refusal> upsertReservations(Handle h, List<TxState> states,
+      String sql) {
+    var batch = h.prepareBatch(sql);
     for (TxState s : states) {
       batch.bind("tx", s.paymentTxId()).bind("performance", s.performanceId())
           .bind("seat", s.seatId()).bind("user", s.userId())
