@@ -9,6 +9,10 @@ import dev.soldout.api.http.HttpMetrics;
 import dev.soldout.api.payment.PaymentRequests;
 import dev.soldout.api.payment.PaymentRoutes;
 import dev.soldout.api.payment.StatusForwarder;
+import dev.soldout.api.security.AbuseLimits;
+import dev.soldout.api.security.DevTokenRoutes;
+import dev.soldout.api.security.FanAuth;
+import dev.soldout.api.security.FanTokens;
 import dev.soldout.api.status.StatusReader;
 import dev.soldout.api.status.StatusRoutes;
 import dev.soldout.api.status.TxWaiters;
@@ -24,7 +28,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Builds the fan-facing HTTP API from its collaborators; it owns none of them. */
+/**
+ * Builds the fan-facing HTTP API and the operators' one (metrics, health) from their
+ * collaborators; it owns none of them. They listen on different ports, so that a deployment
+ * exposes only the fans' one to the internet.
+ */
 public final class ApiApp {
   /**
    * Everything the API talks to.
@@ -41,7 +49,15 @@ public final class ApiApp {
       BooleanSupplier streamsSettled,
       HealthService health,
       PrometheusRegistry metrics,
+      Security security,
       Clock clock) {}
+
+  /**
+   * Who the fan is and how fast a fan may go.
+   *
+   * @param devTokens whether POST /auth/dev-token mints tokens (dev only)
+   */
+  public record Security(FanTokens tokens, boolean devTokens, AbuseLimits limits) {}
 
   /** Bodies of this API are a few hundred bytes; anything near this bound is abuse. */
   private static final long MAX_BODY_BYTES = 16 * 1024;
@@ -49,6 +65,17 @@ public final class ApiApp {
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(2);
 
   private ApiApp() {}
+
+  /** The operators' port: /metrics and the health checks, never reachable through the fans'. */
+  public static Javalin createOps(HealthService health, PrometheusRegistry metrics) {
+    return Javalin.create(config -> {
+      config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+      config.startup.showJavalinBanner = false;
+      ErrorMapping.install(config);
+      HttpMetrics.serveScrape(config, metrics);
+      new HealthRoutes(health).register(config);
+    });
+  }
 
   public static Javalin create(Dependencies deps) {
     StatusReader status = new StatusReader(deps.txStates(), deps.waiters(),
@@ -64,6 +91,11 @@ public final class ApiApp {
       config.startup.showJavalinBanner = false;
       ErrorMapping.install(config);
       new HttpMetrics(deps.metrics()).register(config);
+      new FanAuth(deps.security().tokens()).register(config);
+      deps.security().limits().register(config);
+      if (deps.security().devTokens()) {
+        new DevTokenRoutes(deps.security().tokens()).register(config);
+      }
       new HealthRoutes(deps.health()).register(config);
       new CatalogRoutes(deps.catalog(), deps.holds()).register(config);
       new HoldRoutes(deps.catalog(), deps.holds()).register(config);

@@ -20,15 +20,17 @@ final class AppCommand {
           + " or start `./soldout dev` from this checkout first");
       return 2;
     }
-    SoldoutNode node = SoldoutNode.start(settings, endpoints, settings.seedDemo());
+    SoldoutNode node = SoldoutNode.start(settings, DevAuth.forInstance(settings), endpoints,
+        settings.seedDemo());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();
       stopped.countDown();
     }, "soldout-shutdown"));
     node.awaitRunning();
-    System.out.printf("soldout instance ready in %.1f s: API on %s (state in %s)%n",
-        (System.nanoTime() - started) / 1e9, settings.advertisedUrl(), settings.stateDir());
+    System.out.printf("soldout instance ready in %.1f s: API on %s, metrics on :%d/metrics"
+        + " (state in %s)%n", (System.nanoTime() - started) / 1e9, settings.advertisedUrl(),
+        node.opsPort(), settings.stateDir());
     stopped.await();
     return 0;
   }

@@ -1,5 +1,6 @@
 package dev.soldout.app;
 
+import dev.soldout.api.security.AuthSettings;
 import dev.soldout.devstack.DevStack;
 import dev.soldout.pg.sandbox.SandboxGateway;
 import io.javalin.Javalin;
@@ -34,9 +35,10 @@ final class DevCommand {
         settings.redis().orElse(infra.redisUrl()),
         settings.database().orElse(infra.database()),
         pgBaseUrl);
+    AuthSettings auth = DevAuth.forDevStack(settings);
     SoldoutNode node;
     try {
-      node = SoldoutNode.start(settings, endpoints, true);
+      node = SoldoutNode.start(settings, auth, endpoints, true);
     } catch (Exception e) {
       if (sandbox != null) {
         sandbox.stop();
@@ -56,7 +58,8 @@ final class DevCommand {
     }, "soldout-shutdown"));
     node.awaitRunning();
     double seconds = (System.nanoTime() - started) / 1e9;
-    System.out.println(Banner.dev(settings, endpoints, embedded, sandbox != null, seconds));
+    System.out.println(Banner.dev(settings, auth, endpoints, embedded, sandbox != null, seconds,
+        node.opsPort()));
     stopped.await();
     return 0;
   }

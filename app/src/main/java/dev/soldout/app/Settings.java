@@ -1,5 +1,6 @@
 package dev.soldout.app;
 
+import dev.soldout.api.security.AuthSettings;
 import dev.soldout.devstack.Database;
 import dev.soldout.seats.hold.HoldPolicy;
 import dev.soldout.seats.redis.RedisConnector;
@@ -48,7 +49,12 @@ public record Settings(
     boolean seedDemo,
     int clusterBasePort,
     int numStandbyReplicas,
-    long staleReadMaxLag) {
+    long staleReadMaxLag,
+    AuthSettings auth,
+    Duration rateLimitWindow,
+    int rateLimitPerFan,
+    int rateLimitPerIp,
+    int opsPort) {
 
   /** Every setting with its default; the README's configuration table mirrors this. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -87,6 +93,18 @@ public record Settings(
     d.put("CLUSTER_BASE_PORT", "19092");
     d.put("NUM_STANDBY_REPLICAS", "1");
     d.put("STALE_READ_MAX_LAG", "1000");
+    d.put("AUTH_JWT_SECRET", "");
+    d.put("AUTH_JWT_PUBLIC_KEY", "");
+    d.put("AUTH_JWKS_URL", "");
+    d.put("AUTH_ISSUER", "soldout");
+    d.put("AUTH_AUDIENCE", "soldout-api");
+    d.put("AUTH_CLOCK_SKEW_S", "30");
+    d.put("AUTH_DEV_TOKENS", "false");
+    d.put("AUTH_DEV_TOKEN_TTL_S", "3600");
+    d.put("RATE_LIMIT_WINDOW_MS", "60000");
+    d.put("RATE_LIMIT_PER_FAN", "30");
+    d.put("RATE_LIMIT_PER_IP", "600");
+    d.put("OPS_PORT", "");
     return Map.copyOf(d);
   }
 
@@ -142,7 +160,19 @@ public record Settings(
         Boolean.parseBoolean(v.get("SEED_DEMO")),
         Integer.parseInt(v.get("CLUSTER_BASE_PORT")),
         Integer.parseInt(v.get("NUM_STANDBY_REPLICAS")),
-        Long.parseLong(v.get("STALE_READ_MAX_LAG")));
+        Long.parseLong(v.get("STALE_READ_MAX_LAG")),
+        new AuthSettings(v.get("AUTH_JWT_SECRET"), v.get("AUTH_JWT_PUBLIC_KEY"),
+            v.get("AUTH_JWKS_URL"), v.get("AUTH_ISSUER"), v.get("AUTH_AUDIENCE"),
+            Duration.ofSeconds(Long.parseLong(v.get("AUTH_CLOCK_SKEW_S"))),
+            Boolean.parseBoolean(v.get("AUTH_DEV_TOKENS")),
+            Duration.ofSeconds(Long.parseLong(v.get("AUTH_DEV_TOKEN_TTL_S")))),
+        Duration.ofMillis(Long.parseLong(v.get("RATE_LIMIT_WINDOW_MS"))),
+        Integer.parseInt(v.get("RATE_LIMIT_PER_FAN")),
+        Integer.parseInt(v.get("RATE_LIMIT_PER_IP")),
+        // The operators' port sits beside the fans' one unless set; a random fan port gets a
+        // random operators' port.
+        v.get("OPS_PORT").isBlank() ? (apiPort == 0 ? 0 : apiPort + 1000)
+            : Integer.parseInt(v.get("OPS_PORT")));
   }
 
   public Optional<String> kafka() {

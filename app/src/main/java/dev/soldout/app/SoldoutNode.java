@@ -2,6 +2,9 @@ package dev.soldout.app;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.soldout.api.ApiApp;
+import dev.soldout.api.security.AbuseLimits;
+import dev.soldout.api.security.AuthSettings;
+import dev.soldout.api.security.FanTokens;
 import dev.soldout.api.health.HealthCheck;
 import dev.soldout.api.health.HealthService;
 import dev.soldout.api.payment.PaymentRequests;
@@ -18,6 +21,7 @@ import dev.soldout.seats.hold.HoldStore;
 import dev.soldout.seats.hold.HoldHeartbeat;
 import dev.soldout.seats.hold.HoldKeeper;
 import dev.soldout.seats.projection.PaymentProjection;
+import dev.soldout.seats.redis.FixedWindowLimiter;
 import dev.soldout.seats.redis.RedisConnector;
 import dev.soldout.stores.LocalLags;
 import dev.soldout.stores.TxStateQuery;
@@ -66,15 +70,16 @@ public final class SoldoutNode implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private KafkaStreams streams;
   private Javalin api;
+  private Javalin ops;
 
   private SoldoutNode() {}
 
   /** Starts a node; on failure, stops whatever it had started. */
-  public static SoldoutNode start(Settings settings, Endpoints endpoints, boolean seedDemo)
-      throws Exception {
+  public static SoldoutNode start(Settings settings, AuthSettings auth, Endpoints endpoints,
+      boolean seedDemo) throws Exception {
     SoldoutNode node = new SoldoutNode();
     try {
-      node.boot(settings, endpoints, seedDemo);
+      node.boot(settings, auth, endpoints, seedDemo);
       return node;
     } catch (Exception e) {
       node.close();
@@ -82,7 +87,10 @@ public final class SoldoutNode implements AutoCloseable {
     }
   }
 
-  private void boot(Settings settings, Endpoints endpoints, boolean seedDemo) throws Exception {
+  private void boot(Settings settings, AuthSettings auth, Endpoints endpoints, boolean seedDemo)
+      throws Exception {
+    // Checked first: a node that could not authenticate fans must not start half-way.
+    FanTokens tokens = new FanTokens(auth, Clock.systemUTC());
     Topics topics = Topics.withPrefix(settings.topicPrefix());
     NodeMetrics metrics = new NodeMetrics(topics);
     started.push(metrics);
@@ -183,9 +191,16 @@ public final class SoldoutNode implements AutoCloseable {
         new TxStateQuery(streams, new HostInfo(advertised.getHost(), advertised.getPort()),
             lags, settings.staleReadMaxLag()),
         waiters, () -> streams.state() == KafkaStreams.State.RUNNING,
-        health, metrics.registry(), Clock.systemUTC()));
+        health, metrics.registry(), new ApiApp.Security(tokens, auth.devTokens(),
+            new AbuseLimits(new FixedWindowLimiter(redis, settings.redisNamespace(),
+                settings.rateLimitWindow(), Clock.systemUTC()), settings.rateLimitPerFan(),
+                settings.rateLimitPerIp())),
+        Clock.systemUTC()));
     api.start("0.0.0.0", settings.apiPort());
     started.push(api::stop);
+    ops = ApiApp.createOps(health, metrics.registry());
+    ops.start("0.0.0.0", settings.opsPort());
+    started.push(ops::stop);
   }
 
   private static ThreadFactory daemon(String name) {
@@ -209,6 +224,11 @@ public final class SoldoutNode implements AutoCloseable {
 
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /** The operators' port: /metrics and health. */
+  public int opsPort() {
+    return ops.port();
   }
 
   public int port() {

@@ -167,9 +167,9 @@ class EndToEndTest {
     String holdId = hold("B-3", "fan-8").text("holdId");
 
     assertThat(api.delete("/holds/" + holdId + "?userId=fan-9").status()).isEqualTo(404);
-    assertThat(api.get("/holds/" + holdId).status()).isEqualTo(200);
+    assertThat(api.get("/holds/" + holdId + "?userId=fan-8").status()).isEqualTo(200);
     assertThat(api.delete("/holds/" + holdId + "?userId=fan-8").status()).isEqualTo(204);
-    assertThat(api.get("/holds/" + holdId).status()).isEqualTo(404);
+    assertThat(api.get("/holds/" + holdId + "?userId=fan-8").status()).isEqualTo(404);
     assertThat(hold("B-3", "fan-9").status()).isEqualTo(201);
   }
 
@@ -199,6 +199,9 @@ class EndToEndTest {
     assertThat(api.get("/health/live").status()).isEqualTo(200);
     assertThat(api.get("/health/redis").status()).isEqualTo(200);
     assertThat(api.get("/health/db").status()).isEqualTo(200);
-    assertThat(api.get("/metrics").body().asText()).contains("http_request_duration_seconds");
+    // Metrics are for operators, on their own port only.
+    assertThat(system.ops.get("/metrics").body().asText())
+        .contains("http_request_duration_seconds");
+    assertThat(api.get("/metrics").status()).isEqualTo(404);
   }
 }

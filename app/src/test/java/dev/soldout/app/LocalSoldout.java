@@ -26,6 +26,8 @@ final class LocalSoldout implements AutoCloseable {
   final SoldoutNode node;
   final Topics topics;
   final Http api;
+  /** The operators' port: /metrics and health. */
+  final Http ops;
   final Http pg;
   final Settings settings;
   private final Map<String, String> env;
@@ -42,6 +44,7 @@ final class LocalSoldout implements AutoCloseable {
     this.redisUrl = redisUrl;
     this.topics = Topics.withPrefix(settings.topicPrefix());
     this.api = new Http("http://127.0.0.1:" + node.port());
+    this.ops = new Http("http://127.0.0.1:" + node.opsPort());
     this.pg = new Http("http://127.0.0.1:" + pgPort);
   }
 
@@ -59,6 +62,14 @@ final class LocalSoldout implements AutoCloseable {
       Consumer<Settings> beforeStart) throws Exception {
     return start(env(name, seats, partitions), redisUrl, TestServices.freshSchema(),
         beforeStart);
+  }
+
+  /** An instance with settings of its own on top of the usual ones. */
+  static LocalSoldout start(String name, int seats, int partitions, Map<String, String> settings)
+      throws Exception {
+    Map<String, String> env = env(name, seats, partitions);
+    env.putAll(settings);
+    return start(env, TestServices.redisUrl(), TestServices.freshSchema(), ready -> { });
   }
 
   /**
@@ -80,7 +91,7 @@ final class LocalSoldout implements AutoCloseable {
     try {
       Settings settings = Settings.fromLayers(Map.of(), env);
       beforeStart.accept(settings);
-      SoldoutNode node = SoldoutNode.start(settings, new SoldoutNode.Endpoints(
+      SoldoutNode node = SoldoutNode.start(settings, settings.auth(), new SoldoutNode.Endpoints(
           TestServices.kafkaBootstrap(), redisUrl, database, "http://127.0.0.1:" + pgPort),
           true);
       return new LocalSoldout(sandbox, node, settings, pgPort, env, database, redisUrl);
@@ -93,8 +104,11 @@ final class LocalSoldout implements AutoCloseable {
   private static Map<String, String> env(String name, int seats, int partitions)
       throws IOException {
     String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new HashMap<>(TestFans.ENV);
     env.put("API_PORT", Integer.toString(FreePorts.next()));
+    env.put("OPS_PORT", "0");
+    // As the dev stack does: the drill signs its fans in through POST /auth/dev-token.
+    env.put("AUTH_DEV_TOKENS", "true");
     env.put("APPLICATION_ID", run);
     env.put("TOPIC_PREFIX", run + ".");
     env.put("REDIS_NAMESPACE", run + ":");

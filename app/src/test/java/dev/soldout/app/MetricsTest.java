@@ -65,7 +65,7 @@ class MetricsTest {
   }
 
   private static Scrape scrape() {
-    var response = api.get("/metrics");
+    var response = system.ops.get("/metrics");
     assertThat(response.status()).isEqualTo(200);
     return new Scrape(response.body().asText());
   }

@@ -83,7 +83,7 @@ class PaymentStatusTest {
   }
 
   private static double waiters() {
-    return new Scrape(api.get("/metrics").raw().body()).sum("payment_status_waiters");
+    return new Scrape(system.ops.get("/metrics").raw().body()).sum("payment_status_waiters");
   }
 
   private static String awaitStatus(String tx, String status) {

@@ -1,5 +1,6 @@
 package dev.soldout.app;
 
+import dev.soldout.devstack.FreePorts;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,7 +51,11 @@ final class SoldoutProcess implements AutoCloseable {
     this.classpath = classpath;
     this.workDir = root.resolve(name);
     this.logFile = root.resolve(name + ".log");
-    this.env = Map.copyOf(env);
+    // Every instance trusts the test fans' tokens and keeps its operators' port apart.
+    Map<String, String> full = new HashMap<>(TestFans.ENV);
+    full.put("OPS_PORT", Integer.toString(FreePorts.next()));
+    full.putAll(env);
+    this.env = Map.copyOf(full);
     try {
       Files.createDirectories(workDir);
     } catch (IOException e) {
@@ -64,6 +69,10 @@ final class SoldoutProcess implements AutoCloseable {
 
   int apiPort() {
     return Integer.parseInt(env.get("API_PORT"));
+  }
+
+  String opsUrl() {
+    return "http://127.0.0.1:" + env.get("OPS_PORT");
   }
 
   String baseUrl() {

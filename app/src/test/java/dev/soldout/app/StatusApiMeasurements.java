@@ -162,6 +162,7 @@ class StatusApiMeasurements {
 
   private static String longPolls(SoldoutProcess a) throws Exception {
     Http api = new Http(a.baseUrl());
+    Http ops = new Http(a.opsUrl());
     List<String> ownedByA = new ArrayList<>();
     while (ownedByA.size() < WAITERS) {
       String tx = UUID.randomUUID().toString();
@@ -170,7 +171,7 @@ class StatusApiMeasurements {
         ownedByA.add(tx);
       }
     }
-    Scrape before = new Scrape(api.get("/metrics").raw().body());
+    Scrape before = new Scrape(ops.get("/metrics").raw().body());
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     long waitMs = 20_000;
     long started = System.nanoTime();
@@ -178,16 +179,17 @@ class StatusApiMeasurements {
     for (String tx : ownedByA) {
       polls.add(client.sendAsync(HttpRequest.newBuilder(
               URI.create(a.baseUrl() + "/payments/" + tx + "?waitMs=" + waitMs))
+          .header("Authorization", TestFans.bearer(TestFans.payer(tx)))
           .timeout(Duration.ofSeconds(40)).GET().build(), HttpResponse.BodyHandlers.ofString()));
     }
     await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
-        new Scrape(api.get("/metrics").raw().body()).sum("payment_status_waiters") == WAITERS);
+        new Scrape(ops.get("/metrics").raw().body()).sum("payment_status_waiters") == WAITERS);
     double registeredAfterS = (System.nanoTime() - started) / 1e9;
-    Scrape during = new Scrape(api.get("/metrics").raw().body());
+    Scrape during = new Scrape(ops.get("/metrics").raw().body());
     CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get();
     double allAnsweredS = (System.nanoTime() - started) / 1e9;
     long notFound = polls.stream().filter(p -> p.join().statusCode() == 404).count();
-    Scrape after = new Scrape(api.get("/metrics").raw().body());
+    Scrape after = new Scrape(ops.get("/metrics").raw().body());
     return String.format("%d GET /payments/{unknown id}?waitMs=%d sent at once to instance A "
         + "(ids that A owns, so each waits there); all registered after %.1f s, all answered "
         + "(%d x 404 at the bound) after %.1f s. Instance A's own gauges:%n%n"

@@ -4,6 +4,7 @@ import static dev.soldout.api.http.JsonBody.required;
 
 import dev.soldout.api.http.ApiException;
 import dev.soldout.api.http.JsonBody;
+import dev.soldout.api.security.FanAuth;
 import dev.soldout.seats.catalog.Catalog;
 import dev.soldout.seats.hold.Hold;
 import dev.soldout.seats.hold.HoldRejectedException;
@@ -11,7 +12,10 @@ import dev.soldout.seats.hold.HoldStore;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 
-/** POST /holds, GET /holds/{holdId}, DELETE /holds/{holdId}?userId=. */
+/**
+ * POST /holds, GET /holds/{holdId}, DELETE /holds/{holdId}, for the authenticated fan only:
+ * another fan's hold answers like a missing one, so hold ids cannot be probed.
+ */
 public class HoldRoutes {
   record HoldRequest(String performanceId, String seatId, String userId) {}
 
@@ -25,7 +29,7 @@ public class HoldRoutes {
 
   public void register(JavalinConfig config) {
     config.routes.post("/holds", this::take);
-    config.routes.get("/holds/{holdId}", ctx -> ctx.json(live(ctx.pathParam("holdId"))));
+    config.routes.get("/holds/{holdId}", ctx -> ctx.json(own(ctx)));
     config.routes.delete("/holds/{holdId}", this::release);
   }
 
@@ -33,7 +37,7 @@ public class HoldRoutes {
     HoldRequest request = JsonBody.read(ctx, HoldRequest.class);
     String performanceId = required(request.performanceId(), "performanceId");
     String seatId = required(request.seatId(), "seatId");
-    String userId = required(request.userId(), "userId");
+    String userId = FanAuth.fan(ctx, request.userId());
     var seat = catalog.seat(performanceId, seatId).orElseThrow(() -> ApiException.notFound(
         "UNKNOWN_SEAT", "no seat " + seatId + " in performance " + performanceId));
     try {
@@ -46,18 +50,16 @@ public class HoldRoutes {
   }
 
   private void release(Context ctx) {
-    String userId = required(ctx.queryParam("userId"), "userId");
-    Hold hold = live(ctx.pathParam("holdId"));
-    // Another fan's hold answers like a missing one, so hold ids cannot be probed.
-    if (!hold.userId().equals(userId)) {
-      throw notFound(hold.holdId());
-    }
-    holds.release(hold);
+    holds.release(own(ctx));
     ctx.status(204);
   }
 
-  private Hold live(String holdId) {
-    return holds.find(holdId).orElseThrow(() -> notFound(holdId));
+  /** The fan's own live hold; another fan's answers like a missing one. */
+  private Hold own(Context ctx) {
+    String fan = FanAuth.fan(ctx, ctx.queryParam("userId"));
+    String holdId = ctx.pathParam("holdId");
+    return holds.find(holdId).filter(hold -> hold.userId().equals(fan))
+        .orElseThrow(() -> notFound(holdId));
   }
 
   private static ApiException notFound(String holdId) {

@@ -8,13 +8,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
-/** HTTP request latency by route and status, and the /metrics endpoint itself. */
+/** HTTP request latency by route and status, and the /metrics endpoint that shows it. */
 public class HttpMetrics {
-  private final PrometheusRegistry registry;
   private final Histogram requests;
 
   public HttpMetrics(PrometheusRegistry registry) {
-    this.registry = registry;
     this.requests = Histogram.builder()
         .name("http_request_duration_seconds")
         .help("HTTP requests by route, method and status")
@@ -26,7 +24,11 @@ public class HttpMetrics {
     config.requestLogger.http((ctx, millis) -> requests
         .labelValues(route(ctx), ctx.method().name(), Integer.toString(ctx.statusCode()))
         .observe(millis / 1000.0));
-    config.routes.get("/metrics", this::scrape);
+  }
+
+  /** GET /metrics, on the operators' port. */
+  public static void serveScrape(JavalinConfig config, PrometheusRegistry registry) {
+    config.routes.get("/metrics", ctx -> scrape(ctx, registry));
   }
 
   /** The route template, not the path, so that ids do not explode the label set. */
@@ -38,7 +40,7 @@ public class HttpMetrics {
     }
   }
 
-  private void scrape(Context ctx) throws IOException {
+  private static void scrape(Context ctx, PrometheusRegistry registry) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     writer.write(out, registry.scrape());

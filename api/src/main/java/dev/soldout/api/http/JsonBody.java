@@ -1,6 +1,7 @@
 package dev.soldout.api.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.soldout.events.Json;
@@ -9,9 +10,17 @@ import java.io.IOException;
 
 /** Reads a request body as a record; malformed JSON is a 400, never a 500. */
 public final class JsonBody {
+  static final int MAX_DEPTH = 16;
+
   /** Missing fields are checked one by one below, so the fan learns which field is missing. */
   private static final ObjectMapper MAPPER = Json.mapper().copy()
       .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+
+  static {
+    // Bodies here are flat objects; deep nesting is only ever an attack on the parser.
+    MAPPER.getFactory().setStreamReadConstraints(
+        StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+  }
 
   private JsonBody() {}
 

@@ -5,6 +5,7 @@ import static dev.soldout.api.http.JsonBody.required;
 import dev.soldout.api.http.ApiException;
 import dev.soldout.api.http.ErrorMapping;
 import dev.soldout.api.http.JsonBody;
+import dev.soldout.api.security.FanAuth;
 import dev.soldout.api.status.StatusReader;
 import dev.soldout.events.PaymentTry;
 import dev.soldout.events.TxStatus;
@@ -60,13 +61,13 @@ public class PaymentRoutes {
   private void accept(Context ctx) {
     PaymentRequest request = JsonBody.read(ctx, PaymentRequest.class);
     String holdId = required(request.holdId(), "holdId");
-    String userId = required(request.userId(), "userId");
+    String userId = FanAuth.fan(ctx, request.userId());
     if (request.amount() == null || request.amount() <= 0) {
       throw ApiException.badRequest("INVALID_AMOUNT", "amount must be a positive number");
     }
     String key = ctx.header("Idempotency-Key");
     String paymentTxId = PaymentIds.of(userId, key == null || key.isBlank() ? holdId : key);
-    ctx.future(() -> status.read(paymentTxId, false, Duration.ZERO)
+    ctx.future(() -> status.read(paymentTxId, false, Duration.ZERO, ctx.header("Authorization"))
         .thenCompose(known -> {
           if (known instanceof StatusReader.Answer.Known k) {
             replay(ctx, k.view(), holdId, request.amount());

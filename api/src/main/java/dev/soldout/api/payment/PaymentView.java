@@ -23,9 +23,9 @@ public record PaymentView(
     Boolean stale,
     Long staleByRecords) {
 
-  /** The seat the payment is for; confirmed once the status is SUCCESS. */
-  public record Reservation(
-      String performanceId, String seatId, String holdId, long amount, boolean confirmed) {}
+  /** The seat the payment is for, and whose; confirmed once the status is SUCCESS. */
+  public record Reservation(String performanceId, String seatId, String holdId, String userId,
+      long amount, boolean confirmed) {}
 
   /** Poll interval when nothing better is known: about one exactly-once commit round trip. */
   static final long DEFAULT_POLL_MS = 250;
@@ -40,7 +40,7 @@ public record PaymentView(
           + retryAfter + " ms, or with ?waitMs= to be answered as soon as it changes";
     }
     return new PaymentView(s.paymentTxId(), s.status(), s.attempts(), retryAfter, message,
-        s.reason(), new Reservation(s.performanceId(), s.seatId(), s.holdId(), s.amount(),
+        s.reason(), new Reservation(s.performanceId(), s.seatId(), s.holdId(), s.userId(), s.amount(),
             s.status() == TxStatus.SUCCESS), null, null);
   }
 

@@ -21,15 +21,18 @@ public class StatusForwarder {
     this.timeout = timeout;
   }
 
-  public CompletableFuture<HttpResponse<byte[]>> forward(String baseUrl, String pathAndQuery) {
-    return forward(baseUrl, pathAndQuery, Duration.ZERO);
-  }
-
-  /** @param wait how long the receiver may hold the request (a forwarded waitMs) */
+  /**
+   * @param wait how long the receiver may hold the request (a forwarded waitMs)
+   * @param authorization the fan's own Authorization header, relayed so that the receiver
+   *     authenticates the fan itself; null when there is none
+   */
   public CompletableFuture<HttpResponse<byte[]>> forward(String baseUrl, String pathAndQuery,
-      Duration wait) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
-        .timeout(timeout.plus(wait)).header(FORWARDED_HEADER, "1").GET().build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+      Duration wait, String authorization) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+        .timeout(timeout.plus(wait)).header(FORWARDED_HEADER, "1").GET();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 }

@@ -68,17 +68,20 @@ public class StatusReader {
   /**
    * @param forwarded the request came from another instance: answer from here, whatever we have
    * @param wait how long to wait for a change (zero: answer at once)
+   * @param authorization the fan's Authorization header, relayed on a forwarded request so that
+   *     the owner authenticates the fan itself
    */
-  public CompletableFuture<Answer> read(String paymentTxId, boolean forwarded, Duration wait) {
+  public CompletableFuture<Answer> read(String paymentTxId, boolean forwarded, Duration wait,
+      String authorization) {
     TxLookup lookup = query.lookup(paymentTxId);
     if (lookup instanceof TxLookup.Elsewhere elsewhere) {
       return forwarded ? CompletableFuture.completedFuture(local(query.localCopy(paymentTxId)))
-          : forward(paymentTxId, elsewhere, wait);
+          : forward(paymentTxId, elsewhere, wait, authorization);
     }
     if (wait.isZero() || !waitable(lookup)) {
       return CompletableFuture.completedFuture(local(lookup));
     }
-    return waitLocally(paymentTxId, lookup, forwarded, wait);
+    return waitLocally(paymentTxId, lookup, forwarded, wait, authorization);
   }
 
   /** Only a fresh local answer that may still change is worth waiting on. */
@@ -91,7 +94,7 @@ public class StatusReader {
   }
 
   private CompletableFuture<Answer> waitLocally(String paymentTxId, TxLookup seen,
-      boolean forwarded, Duration wait) {
+      boolean forwarded, Duration wait, String authorization) {
     TxState before = seen instanceof TxLookup.Found found ? found.state() : null;
     Predicate<TxState> changed = state -> before == null || differs(before, state);
     TxWaiters.Waiter waiter = waiters.await(paymentTxId, changed, wait);
@@ -100,7 +103,7 @@ public class StatusReader {
     TxLookup now = query.lookup(paymentTxId);
     if (!settled.getAsBoolean() || !sameAs(now, before)) {
       waiter.cancel();
-      return read(paymentTxId, forwarded, Duration.ZERO);
+      return read(paymentTxId, forwarded, Duration.ZERO, authorization);
     }
     return waiter.future().thenCompose(wake -> {
       if (wake instanceof TxWaiters.Wake.Changed change) {
@@ -109,7 +112,7 @@ public class StatusReader {
       }
       // Timed out: the current state. Moved: looked up again, and so re-routed to the new
       // owner if there is one, with no further wait.
-      return read(paymentTxId, forwarded, Duration.ZERO);
+      return read(paymentTxId, forwarded, Duration.ZERO, authorization);
     });
   }
 
@@ -143,9 +146,9 @@ public class StatusReader {
 
   /** One hop to the owner; if it does not answer, one hop to a standby (or our own copy). */
   private CompletableFuture<Answer> forward(String paymentTxId, TxLookup.Elsewhere owner,
-      Duration wait) {
+      Duration wait, String authorization) {
     Duration bounded = wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
-    return ask(owner.url(), paymentTxId, bounded).thenCompose(answer -> {
+    return ask(owner.url(), paymentTxId, bounded, authorization).thenCompose(answer -> {
       if (!(answer instanceof Answer.Unavailable)) {
         return CompletableFuture.completedFuture(answer);
       }
@@ -155,27 +158,28 @@ public class StatusReader {
           return CompletableFuture.completedFuture(mine);
         }
       }
-      return askStandbys(owner.standbyUrls(), 0, paymentTxId, answer);
+      return askStandbys(owner.standbyUrls(), 0, paymentTxId, answer, authorization);
     });
   }
 
   private CompletableFuture<Answer> askStandbys(List<String> urls, int next, String paymentTxId,
-      Answer lastFailure) {
+      Answer lastFailure, String authorization) {
     if (next >= urls.size()) {
       return CompletableFuture.completedFuture(lastFailure);
     }
-    return ask(urls.get(next), paymentTxId, Duration.ZERO).thenCompose(answer ->
+    return ask(urls.get(next), paymentTxId, Duration.ZERO, authorization).thenCompose(answer ->
         answer instanceof Answer.Unavailable
-            ? askStandbys(urls, next + 1, paymentTxId, answer)
+            ? askStandbys(urls, next + 1, paymentTxId, answer, authorization)
             : CompletableFuture.completedFuture(answer));
   }
 
   /** One forwarded request; any failure to get an answer is Unavailable, never an exception. */
-  private CompletableFuture<Answer> ask(String baseUrl, String paymentTxId, Duration wait) {
+  private CompletableFuture<Answer> ask(String baseUrl, String paymentTxId, Duration wait,
+      String authorization) {
     String path = "/payments/" + URLEncoder.encode(paymentTxId, StandardCharsets.UTF_8)
         + (wait.isZero() ? "" : "?waitMs=" + wait.toMillis());
     try {
-      return forwarder.forward(baseUrl, path, wait)
+      return forwarder.forward(baseUrl, path, wait, authorization)
           .thenApply(StatusReader::parse)
           .exceptionally(e -> new Answer.Unavailable(
               "the instance that owns this payment did not answer", 1));

@@ -4,6 +4,7 @@ import dev.soldout.api.http.ApiException;
 import dev.soldout.api.http.ErrorMapping;
 import dev.soldout.api.payment.PaymentView;
 import dev.soldout.api.payment.StatusForwarder;
+import dev.soldout.api.security.FanAuth;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -35,15 +36,27 @@ public class StatusRoutes {
     String paymentTxId = ctx.pathParam("paymentTxId");
     Duration wait = waitOf(ctx.queryParam("waitMs"));
     boolean forwarded = ctx.header(StatusForwarder.FORWARDED_HEADER) != null;
-    ctx.future(() -> reader.read(paymentTxId, forwarded, wait).handle((answer, error) -> {
+    String fan = FanAuth.fan(ctx);
+    ctx.future(() -> reader.read(paymentTxId, forwarded, wait, ctx.header("Authorization"))
+        .handle((answer, error) -> {
       if (error != null) {
         Throwable cause = error instanceof CompletionException ? error.getCause() : error;
         log.warn("status of {} failed: {}", paymentTxId, cause.toString());
         answer = new StatusReader.Answer.Unavailable("the status cannot be read right now", 1);
       }
-      render(ctx, paymentTxId, answer);
+      render(ctx, paymentTxId, ownedBy(fan, answer));
       return null;
     }));
+  }
+
+  /** Another fan's payment answers like an unknown one, so payment ids cannot be probed. */
+  static StatusReader.Answer ownedBy(String fan, StatusReader.Answer answer) {
+    if (answer instanceof StatusReader.Answer.Known known
+        && (known.view().reservation() == null
+            || !fan.equals(known.view().reservation().userId()))) {
+      return new StatusReader.Answer.Unknown(known.servedBy());
+    }
+    return answer;
   }
 
   /** waitMs: whole milliseconds, 0 to 30000; more is cut to 30000, anything else is a 400. */

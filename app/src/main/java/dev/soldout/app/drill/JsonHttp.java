@@ -17,21 +17,21 @@ final class JsonHttp {
   private final HttpClient client = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(2)).build();
 
-  CompletableFuture<Answer> get(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).GET());
+  /** @param headers name, value, name, value... */
+  CompletableFuture<Answer> get(String url, String... headers) {
+    return send(HttpRequest.newBuilder(URI.create(url)).GET(), headers);
   }
 
   CompletableFuture<Answer> post(String url, Object body, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+    return send(HttpRequest.newBuilder(URI.create(url))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(write(body)));
+        .POST(HttpRequest.BodyPublishers.ofByteArray(write(body))), headers);
+  }
+
+  private CompletableFuture<Answer> send(HttpRequest.Builder request, String... headers) {
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
-    return send(request);
-  }
-
-  private CompletableFuture<Answer> send(HttpRequest.Builder request) {
     return client.sendAsync(request.timeout(Duration.ofSeconds(10)).build(),
             HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(response -> new Answer(response.statusCode(), read(response.body())));

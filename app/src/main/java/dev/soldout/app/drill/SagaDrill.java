@@ -50,7 +50,9 @@ public final class SagaDrill {
     }
   }
 
-  private record Accepted(String paymentTxId, String seatId, long amount, long acceptedAtNanos) {}
+  /** A payment the API accepted, and the bearer token of its fan, who alone may read it. */
+  private record Accepted(String paymentTxId, String seatId, long amount, long acceptedAtNanos,
+      String bearer) {}
 
   private final Options options;
   private final JsonHttp http = new JsonHttp();
@@ -118,19 +120,32 @@ public final class SagaDrill {
       JsonNode seat = seats.get(i);
       String userId = "drill-" + run + "-" + i;
       inFlight.acquireUninterruptibly();
-      fans.add(http.post(options.api() + "/holds", Map.of("performanceId",
-              options.performanceId(), "seatId", seat.path("seatId").asText(), "userId", userId))
-          .thenCompose(hold -> {
-            String holdId = hold.body().path("holdId").asText();
-            return http.post(options.api() + "/payments", Map.of("holdId", holdId,
-                "userId", userId, "amount", seat.path("price").asLong()),
-                "Idempotency-Key", holdId);
+      // Each fan signs in first: the dev stack mints tokens (AUTH_DEV_TOKENS).
+      fans.add(http.post(options.api() + "/auth/dev-token", Map.of("userId", userId))
+          .thenCompose(signedIn -> {
+            if (signedIn.status() != 201) {
+              throw new IllegalStateException("no dev token (is this a dev stack?): "
+                  + signedIn.status() + " " + signedIn.body());
+            }
+            String bearer = "Bearer " + signedIn.body().path("token").asText();
+            return http.post(options.api() + "/holds", Map.of("performanceId",
+                    options.performanceId(), "seatId", seat.path("seatId").asText()),
+                    "Authorization", bearer)
+                .thenCompose(hold -> {
+                  String holdId = hold.body().path("holdId").asText();
+                  return http.post(options.api() + "/payments", Map.of("holdId", holdId,
+                      "amount", seat.path("price").asLong()),
+                      "Idempotency-Key", holdId, "Authorization", bearer);
+                })
+                .thenApply(payment -> Map.entry(bearer, payment));
           })
-          .thenAccept(payment -> {
+          .thenAccept(signedAndPaid -> {
+            JsonHttp.Answer payment = signedAndPaid.getValue();
             if (payment.status() == 202) {
               synchronized (accepted) {
                 accepted.add(new Accepted(payment.body().path("paymentTxId").asText(),
-                    seat.path("seatId").asText(), seat.path("price").asLong(), System.nanoTime()));
+                    seat.path("seatId").asText(), seat.path("price").asLong(), System.nanoTime(),
+                    signedAndPaid.getKey()));
               }
             } else {
               out.println("payment refused: " + payment.status() + " " + payment.body());
@@ -158,7 +173,8 @@ public final class SagaDrill {
           continue;
         }
         inFlight.acquire();
-        polls.add(http.get(options.api() + "/payments/" + a.paymentTxId())
+        polls.add(http.get(options.api() + "/payments/" + a.paymentTxId(),
+                "Authorization", a.bearer())
             .thenAccept(answer -> status.put(a.paymentTxId(),
                 answer.body().path("status").asText("UNKNOWN")))
             .exceptionally(unanswered -> null)
