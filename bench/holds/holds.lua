@@ -3,7 +3,9 @@
 -- catalog: A-1..A-100, B-1..), SECTION_SIZE (100).
 -- MODE=random aims each attempt at a random seat (a race); MODE=walk lets each thread walk its
 -- own share of the seats in order, so no two attempts of a run meet (the success path).
--- Every request is a new fan, so the per-fan limit never refuses one.
+-- TOKENS names a file of "userId token" lines (./soldout dev-tokens); each thread takes every
+-- THREADS-th line, and every request is the next fan, so the per-fan limits never refuse one
+-- while there are more fans than requests.
 local performance = os.getenv("PERFORMANCE") or "aurora-seoul-1"
 local seats = tonumber(os.getenv("SEATS") or "100")
 local sectionSize = tonumber(os.getenv("SECTION_SIZE") or "100")
@@ -18,6 +20,16 @@ end
 
 function init(args)
   statuses = {}
+  fans = {}
+  local threadCount = tonumber(os.getenv("THREADS") or "2")
+  local n = 0
+  for line in io.lines(os.getenv("TOKENS") or "tokens.txt") do
+    if n % threadCount == id then
+      local sp = line:find(" ")
+      table.insert(fans, line:sub(sp + 1))
+    end
+    n = n + 1
+  end
   math.randomseed(os.time() + id)
   -- wrk gives each thread its own Lua state; a thread's walk starts at its share of the seats.
   first = id * math.floor(seats / tonumber(os.getenv("THREADS") or "2"))
@@ -40,9 +52,9 @@ end
 function request()
   counter = counter + 1
   local n = walk and (first + counter - 1) % seats or math.random(0, seats - 1)
-  local body = string.format('{"performanceId":"%s","seatId":"%s","userId":"fan-%d-%d-%d"}',
-      performance, seatId(n), id, counter, math.random(1, 1e9))
-  return wrk.format("POST", "/holds", {["Content-Type"] = "application/json"}, body)
+  local body = string.format('{"performanceId":"%s","seatId":"%s"}', performance, seatId(n))
+  return wrk.format("POST", "/holds", {["Content-Type"] = "application/json",
+      ["Authorization"] = "Bearer " .. fans[(counter - 1) % #fans + 1]}, body)
 end
 
 function response(status, headers, body)

@@ -2,8 +2,10 @@
 # Hold throughput and latency through the HTTP API, and the 50,000-seat seat map, against a
 # running soldout started on a fresh DATA_DIR with 50,000 seats per performance and short holds,
 # so that every run of the success path starts with all seats free:
-#   DATA_DIR=/tmp/bench-data DEMO_SEATS=50000 SEED_DEMO=true HOLD_TTL_MS=10000 ./soldout dev
-#   bench/holds/run.sh [API_URL]      (default http://127.0.0.1:7070)
+#   DATA_DIR=/tmp/bench-data DEMO_SEATS=50000 SEED_DEMO=true HOLD_TTL_MS=10000 \
+#     RATE_LIMIT_PER_IP=0 ./soldout dev          (wrk is one address: no per-address limit)
+#   DATA_DIR=/tmp/bench-data bench/holds/run.sh [API_URL]      (default http://127.0.0.1:7070)
+# Each request is a fan of its own with a token signed by the dev stack (./soldout dev-tokens).
 # Env: RUNS (3), DURATION (5s), THREADS (2), CONNECTIONS (64), TTL_S (10, the HOLD_TTL_MS of the
 # stack, in seconds). Needs wrk (Debian's wrk). Prints every run; take the medians.
 set -euo pipefail
@@ -12,6 +14,9 @@ runs="${RUNS:-3}"
 export THREADS="${THREADS:-2}"
 here="$(cd "$(dirname "$0")" && pwd)"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
+export TOKENS="${TOKENS:-$(mktemp)}"
+echo "signing ${FANS:-150000} fans' tokens into $TOKENS"
+"$here/../../soldout" dev-tokens --count "${FANS:-150000}" --prefix "bench-$(date +%s)-" > "$TOKENS"
 
 attempt() { # attempt <label> <mode> <performance> <seats> <duration>
   echo "== $1"
