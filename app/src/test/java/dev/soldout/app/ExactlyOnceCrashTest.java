@@ -482,6 +482,8 @@ class ExactlyOnceCrashTest {
         Instant.now());
     payments.put(tx, new Payment(tx, original.seatId(), userId, original.amount(),
         rival.fencingToken(), kind));
+    // The rival asks for its status as itself, like any fan.
+    TestFans.paid(tx, userId);
     producer.send(new ProducerRecord<>(topics.paymentTry().name(), tx, rival))
         .get(10, TimeUnit.SECONDS);
   }

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,15 +51,24 @@ public final class TopicProvisioner {
 
   /**
    * A producer that writes to a partition before it has a leader can stall for its whole
-   * metadata timeout, so creation is done only once every partition has one.
+   * metadata timeout, so creation is done only once every partition has one. A broker may not
+   * know a topic created a moment ago (its metadata arrives later): that is "not yet", too.
    */
   private static void awaitLeaders(Admin admin, List<String> names)
       throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
-      boolean led = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS)
-          .values().stream().flatMap(d -> d.partitions().stream())
-          .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      boolean led;
+      try {
+        led = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS)
+            .values().stream().flatMap(d -> d.partitions().stream())
+            .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        led = false;
+      }
       if (led) {
         return;
       }
