@@ -9,6 +9,9 @@ import dev.soldout.api.http.HttpMetrics;
 import dev.soldout.api.payment.PaymentRequests;
 import dev.soldout.api.payment.PaymentRoutes;
 import dev.soldout.api.payment.StatusForwarder;
+import dev.soldout.api.queue.AdmissionGate;
+import dev.soldout.api.queue.QueueApi;
+import dev.soldout.api.queue.QueueRoutes;
 import dev.soldout.events.Json;
 import dev.soldout.seats.catalog.Catalog;
 import dev.soldout.seats.hold.HoldStore;
@@ -37,6 +40,11 @@ public final class ApiApp {
   private ApiApp() {}
 
   public static Javalin create(Dependencies deps) {
+    return create(deps, null);
+  }
+
+  /** With a waiting room (null: none): its routes, and its gate before /holds and /payments. */
+  public static Javalin create(Dependencies deps, QueueApi queue) {
     return Javalin.create(config -> {
       config.jsonMapper(new JavalinJackson(Json.mapper(), false));
       config.http.maxRequestSize = MAX_BODY_BYTES;
@@ -48,6 +56,10 @@ public final class ApiApp {
       new HoldRoutes(deps.catalog(), deps.holds()).register(config);
       new PaymentRoutes(deps.holds(), deps.catalog(), deps.payments(), deps.txStates(),
           new StatusForwarder(Duration.ofSeconds(2)), deps.clock()).register(config);
+      if (queue != null) {
+        new QueueRoutes(queue).register(config);
+        new AdmissionGate(queue, deps.holds()).register(config);
+      }
     });
   }
 }

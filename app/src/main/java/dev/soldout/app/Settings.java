@@ -2,6 +2,7 @@ package dev.soldout.app;
 
 import dev.soldout.devstack.Database;
 import dev.soldout.seats.hold.HoldPolicy;
+import dev.soldout.seats.queue.QueuePolicy;
 import dev.soldout.seats.redis.RedisConnector;
 import java.io.IOException;
 import java.io.Reader;
@@ -45,7 +46,9 @@ public record Settings(
     int embeddedDbPort,
     int sandboxPgPort,
     int demoSeats,
-    boolean seedDemo) {
+    boolean seedDemo,
+    QueuePolicy.Defaults queueDefaults,
+    String queueTokenSecret) {
 
   /** Every setting with its default; the README's configuration table mirrors this. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -81,6 +84,11 @@ public record Settings(
     d.put("SANDBOX_PG_PORT", "7071");
     d.put("DEMO_SEATS", "1000");
     d.put("SEED_DEMO", "false");
+    d.put("QUEUE_ENABLED", "false");
+    d.put("QUEUE_ADMIT_PER_SECOND", "100");
+    d.put("QUEUE_MAX_ADMITTED", "2000");
+    d.put("QUEUE_SESSION_MS", "600000");
+    d.put("QUEUE_TOKEN_SECRET", "");
     return Map.copyOf(d);
   }
 
@@ -133,7 +141,12 @@ public record Settings(
         v.get("TOPIC_PREFIX"), v.get("REDIS_NAMESPACE"), Integer.parseInt(v.get("KAFKA_PORT")),
         Integer.parseInt(v.get("EMBEDDED_REDIS_PORT")), Integer.parseInt(v.get("EMBEDDED_DB_PORT")),
         Integer.parseInt(v.get("SANDBOX_PG_PORT")), Integer.parseInt(v.get("DEMO_SEATS")),
-        Boolean.parseBoolean(v.get("SEED_DEMO")));
+        Boolean.parseBoolean(v.get("SEED_DEMO")),
+        new QueuePolicy.Defaults(Boolean.parseBoolean(v.get("QUEUE_ENABLED")),
+            Integer.parseInt(v.get("QUEUE_ADMIT_PER_SECOND")),
+            Integer.parseInt(v.get("QUEUE_MAX_ADMITTED")),
+            Duration.ofMillis(Long.parseLong(v.get("QUEUE_SESSION_MS")))),
+        v.get("QUEUE_TOKEN_SECRET"));
   }
 
   public Optional<String> kafka() {

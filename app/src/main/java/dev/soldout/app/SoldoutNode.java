@@ -96,6 +96,8 @@ public final class SoldoutNode implements AutoCloseable {
         settings.holdPolicy(), Clock.systemUTC(), metrics.holds());
     metrics.watch(holds);
     started.push(HoldHeartbeat.start(holds));
+    WaitingRooms queue = WaitingRooms.start(settings, redis, jdbi, metrics.queues());
+    started.push(queue);
 
     URI advertised = URI.create(settings.advertisedUrl());
     Properties streamsConfig = StreamsSettings.base(endpoints.kafka(), settings.applicationId(),
@@ -118,7 +120,7 @@ public final class SoldoutNode implements AutoCloseable {
 
     started.push(PaymentWorkers.start(settings, endpoints, topics, holds, metrics));
     started.push(new TopicFollower<TxState>(endpoints.kafka(), settings.applicationId()
-        + "-hold-keeper", topics.txState(), new HoldKeeper(holds), Duration.ofSeconds(1),
+        + "-hold-keeper", topics.txState(), new HoldKeeper(holds, queue::paymentEnded), Duration.ofSeconds(1),
         metrics.kafkaClients()).start());
     started.push(metrics.follow(endpoints.kafka(), settings.applicationId(), topics));
 
@@ -147,7 +149,7 @@ public final class SoldoutNode implements AutoCloseable {
 
     api = ApiApp.create(new ApiApp.Dependencies(catalog, holds, payments,
         new TxStateQuery(streams, new HostInfo(advertised.getHost(), advertised.getPort())),
-        health, metrics.registry(), Clock.systemUTC()));
+        health, metrics.registry(), Clock.systemUTC()), queue.api);
     api.start("0.0.0.0", settings.apiPort());
     started.push(api::stop);
   }

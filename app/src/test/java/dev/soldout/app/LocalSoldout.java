@@ -36,10 +36,18 @@ final class LocalSoldout implements AutoCloseable {
 
   static LocalSoldout start(String name, int seats, int partitions, String redisUrl)
       throws Exception {
+    return start(name, seats, partitions, redisUrl, Map.of());
+  }
+
+  /** With settings of the test's own on top, e.g. QUEUE_ENABLED. */
+  static LocalSoldout start(String name, int seats, int partitions, String redisUrl,
+      Map<String, String> extra) throws Exception {
     int pgPort = FreePorts.next();
     Javalin sandbox = SandboxGateway.start(pgPort);
     try {
-      Settings settings = Settings.fromLayers(Map.of(), env(name, seats, partitions));
+      Map<String, String> env = env(name, seats, partitions);
+      env.putAll(extra);
+      Settings settings = Settings.fromLayers(Map.of(), env);
       SoldoutNode node = SoldoutNode.start(settings, new SoldoutNode.Endpoints(
           TestServices.kafkaBootstrap(), redisUrl, TestServices.freshSchema(),
           "http://127.0.0.1:" + pgPort), true);

@@ -206,6 +206,15 @@ class WaitingRoomTest {
     }
   }
 
+  @Test
+  void instances_without_a_configured_secret_share_the_first_ones_random_secret() {
+    byte[] first = WaitingRoom.devSecret(redis, namespace);
+
+    assertThat(first).hasSizeGreaterThanOrEqualTo(32);
+    assertThat(WaitingRoom.devSecret(redis, namespace)).isEqualTo(first);
+    assertThat(WaitingRoom.devSecret(redis, "test:" + UUID.randomUUID() + ":")).isNotEqualTo(first);
+  }
+
   private static QueuePolicy.Defaults defaults(QueuePolicy policy) {
     return new QueuePolicy.Defaults(true, policy.admitPerSecond(), policy.maxAdmitted(),
         policy.session());
