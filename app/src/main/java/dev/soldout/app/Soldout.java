@@ -20,6 +20,9 @@ public final class Soldout {
         holds list|release
               list live seat holds older than a bound, or force-release them (see
               ./soldout holds --help)
+        queue show|enable|disable|reset|bench
+              a performance's waiting room on or off, and the queue load run (see
+              ./soldout queue --help)
       Configuration comes from environment variables (see README.md).""";
 
   private Soldout() {}
@@ -33,6 +36,7 @@ public final class Soldout {
       case "app" -> AppCommand.run(settings, rest);
       case "drill" -> DrillCommand.run(rest);
       case "holds" -> HoldsCommand.run(settings, rest, System.out);
+      case "queue" -> QueueCommand.run(settings, rest, System.out);
       case "sandbox-pg" -> {
         SandboxGateway.start(settings.sandboxPgPort());
         System.out.println("sandbox PG on :" + settings.sandboxPgPort());

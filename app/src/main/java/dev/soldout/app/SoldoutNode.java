@@ -96,7 +96,8 @@ public final class SoldoutNode implements AutoCloseable {
         settings.holdPolicy(), Clock.systemUTC(), metrics.holds());
     metrics.watch(holds);
     started.push(HoldHeartbeat.start(holds));
-    WaitingRooms queue = WaitingRooms.start(settings, redis, jdbi, metrics.queues());
+    WaitingRooms queue = WaitingRooms.start(settings, redis, endpoints.redisUrl(), jdbi,
+        metrics.queues());
     started.push(queue);
 
     URI advertised = URI.create(settings.advertisedUrl());

@@ -16,6 +16,7 @@ final class QueueMeters implements QueueListener {
   private final Gauge waiting;
   private final Gauge sessions;
   private final Gauge maxSessions;
+  private final Gauge saleOpen;
   private final Counter admitted;
   private final Histogram waits;
 
@@ -33,6 +34,11 @@ final class QueueMeters implements QueueListener {
     maxSessions = Gauge.builder()
         .name("queue_sessions_max")
         .help("The cap on sessions running at once")
+        .labelNames("performance")
+        .register(registry);
+    saleOpen = Gauge.builder()
+        .name("queue_sale_open")
+        .help("1 once the performance's sale has opened (before it, nobody is admitted)")
         .labelNames("performance")
         .register(registry);
     admitted = Counter.builder()
@@ -56,7 +62,9 @@ final class QueueMeters implements QueueListener {
   }
 
   @Override
-  public void measured(String performanceId, long fans, long running, int maxAdmitted) {
+  public void measured(String performanceId, long fans, long running, int maxAdmitted,
+      boolean open) {
+    saleOpen.labelValues(performanceId).set(open ? 1 : 0);
     waiting.labelValues(performanceId).set(fans);
     sessions.labelValues(performanceId).set(running);
     maxSessions.labelValues(performanceId).set(maxAdmitted);

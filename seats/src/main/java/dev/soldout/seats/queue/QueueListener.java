@@ -9,12 +9,14 @@ public interface QueueListener {
     public void admitted(String performanceId, List<Long> waitedMillis) {}
 
     @Override
-    public void measured(String performanceId, long waiting, long sessions, int maxAdmitted) {}
+    public void measured(String performanceId, long waiting, long sessions, int maxAdmitted,
+        boolean saleOpen) {}
   };
 
   /** The ticker admitted these fans, each after waiting so long since joining. */
   void admitted(String performanceId, List<Long> waitedMillis);
 
   /** The queue's length and its running sessions now (every instance reports the same). */
-  void measured(String performanceId, long waiting, long sessions, int maxAdmitted);
+  void measured(String performanceId, long waiting, long sessions, int maxAdmitted,
+      boolean saleOpen);
 }

@@ -122,7 +122,8 @@ public class WaitingRoom {
     String perf = policy.performanceId();
     List<Object> reply = list(redis.eval(QueueScripts.COUNTS,
         List.of(keys.waiting(perf), keys.admitted(perf)), List.of(Long.toString(clock.millis()))));
-    listener.measured(perf, number(reply.get(0)), number(reply.get(1)), policy.maxAdmitted());
+    listener.measured(perf, number(reply.get(0)), number(reply.get(1)), policy.maxAdmitted(),
+        !clock.instant().isBefore(policy.saleOpensAt()));
   }
 
   /** Admissions ever made for the performance (session ids are their sequence). */
