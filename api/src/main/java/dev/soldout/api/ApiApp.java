@@ -16,6 +16,9 @@ import dev.soldout.api.security.FanTokens;
 import dev.soldout.api.status.StatusReader;
 import dev.soldout.api.status.StatusRoutes;
 import dev.soldout.api.status.TxWaiters;
+import dev.soldout.api.queue.AdmissionGate;
+import dev.soldout.api.queue.QueueApi;
+import dev.soldout.api.queue.QueueRoutes;
 import dev.soldout.events.Json;
 import dev.soldout.seats.catalog.Catalog;
 import dev.soldout.seats.hold.HoldStore;
@@ -78,6 +81,11 @@ public final class ApiApp {
   }
 
   public static Javalin create(Dependencies deps) {
+    return create(deps, null);
+  }
+
+  /** With a waiting room (null: none): its routes, and its gate before /holds and /payments. */
+  public static Javalin create(Dependencies deps, QueueApi queue) {
     StatusReader status = new StatusReader(deps.txStates(), deps.waiters(),
         new StatusForwarder(FORWARD_TIMEOUT), deps.streamsSettled(), deps.clock());
     GaugeWithCallback.builder()
@@ -102,6 +110,10 @@ public final class ApiApp {
       new PaymentRoutes(deps.holds(), deps.catalog(), deps.payments(), status, deps.clock())
           .register(config);
       new StatusRoutes(status).register(config);
+      if (queue != null) {
+        new QueueRoutes(queue).register(config);
+        new AdmissionGate(queue, deps.holds()).register(config);
+      }
     });
   }
 }

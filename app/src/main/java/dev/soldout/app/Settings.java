@@ -3,6 +3,7 @@ package dev.soldout.app;
 import dev.soldout.api.security.AuthSettings;
 import dev.soldout.devstack.Database;
 import dev.soldout.seats.hold.HoldPolicy;
+import dev.soldout.seats.queue.QueuePolicy;
 import dev.soldout.seats.redis.RedisConnector;
 import java.io.IOException;
 import java.io.Reader;
@@ -54,7 +55,10 @@ public record Settings(
     Duration rateLimitWindow,
     int rateLimitPerFan,
     int rateLimitPerIp,
-    int opsPort) {
+    int opsPort,
+
+    QueuePolicy.Defaults queueDefaults,
+    String queueTokenSecret) {
 
   /** Every setting with its default; the README's configuration table mirrors this. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -105,6 +109,11 @@ public record Settings(
     d.put("RATE_LIMIT_PER_FAN", "30");
     d.put("RATE_LIMIT_PER_IP", "600");
     d.put("OPS_PORT", "");
+    d.put("QUEUE_ENABLED", "false");
+    d.put("QUEUE_ADMIT_PER_SECOND", "100");
+    d.put("QUEUE_MAX_ADMITTED", "2000");
+    d.put("QUEUE_SESSION_MS", "600000");
+    d.put("QUEUE_TOKEN_SECRET", "");
     return Map.copyOf(d);
   }
 
@@ -172,7 +181,12 @@ public record Settings(
         // The operators' port sits beside the fans' one unless set; a random fan port gets a
         // random operators' port.
         v.get("OPS_PORT").isBlank() ? (apiPort == 0 ? 0 : apiPort + 1000)
-            : Integer.parseInt(v.get("OPS_PORT")));
+            : Integer.parseInt(v.get("OPS_PORT")),
+        new QueuePolicy.Defaults(Boolean.parseBoolean(v.get("QUEUE_ENABLED")),
+            Integer.parseInt(v.get("QUEUE_ADMIT_PER_SECOND")),
+            Integer.parseInt(v.get("QUEUE_MAX_ADMITTED")),
+            Duration.ofMillis(Long.parseLong(v.get("QUEUE_SESSION_MS")))),
+        v.get("QUEUE_TOKEN_SECRET"));
   }
 
   public Optional<String> kafka() {

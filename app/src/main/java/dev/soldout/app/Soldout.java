@@ -22,6 +22,9 @@ public final class Soldout {
         holds list|release
               list live seat holds older than a bound, or force-release them (see
               ./soldout holds --help)
+        queue show|enable|disable|reset|bench
+              a performance's waiting room on or off, and the queue load run (see
+              ./soldout queue --help)
         topics create|verify
               create or verify every topic's partitions, RF and min.insync.replicas
         dlq list|replay
@@ -58,6 +61,7 @@ public final class Soldout {
       case "consistency" -> ConsistencyCommand.run(settings, rest, System.out);
       case "cluster" -> ClusterCommand.run(settings, rest, System.out);
       case "leader-election" -> LeaderElectionCommand.run(settings, rest, System.out);
+      case "queue" -> QueueCommand.run(settings, rest, System.out);
       case "sandbox-pg" -> {
         SandboxGateway.start(settings.sandboxPgPort());
         System.out.println("sandbox PG on :" + settings.sandboxPgPort());

@@ -114,6 +114,9 @@ public final class SoldoutNode implements AutoCloseable {
         settings.holdPolicy(), Clock.systemUTC(), metrics.holds());
     metrics.watch(holds);
     started.push(HoldHeartbeat.start(holds));
+    WaitingRooms queue = WaitingRooms.start(settings, redis, endpoints.redisUrl(), jdbi,
+        metrics.queues());
+    started.push(queue);
 
     URI advertised = URI.create(settings.advertisedUrl());
     Properties streamsConfig = StreamsSettings.base(endpoints.kafka(), settings.applicationId(),
@@ -156,7 +159,8 @@ public final class SoldoutNode implements AutoCloseable {
 
     started.push(PaymentWorkers.start(settings, endpoints, topics, holds, metrics));
     started.push(new TopicFollower<TxState>(endpoints.kafka(), settings.applicationId()
-        + "-hold-keeper", topics.txState(), new HoldKeeper(holds), Duration.ofSeconds(1),
+        + "-hold-keeper", topics.txState(), new HoldKeeper(holds, queue::paymentEnded),
+        Duration.ofSeconds(1),
         metrics.kafkaClients()).start());
     // The finance projection: its own group, so it replays and lags independently of the seats.
     started.push(new TopicFollower<TxState>(endpoints.kafka(), settings.applicationId()
@@ -195,7 +199,7 @@ public final class SoldoutNode implements AutoCloseable {
             new AbuseLimits(new FixedWindowLimiter(redis, settings.redisNamespace(),
                 settings.rateLimitWindow(), Clock.systemUTC()), settings.rateLimitPerFan(),
                 settings.rateLimitPerIp())),
-        Clock.systemUTC()));
+        Clock.systemUTC()), queue.api);
     api.start("0.0.0.0", settings.apiPort());
     started.push(api::stop);
     ops = ApiApp.createOps(health, metrics.registry());

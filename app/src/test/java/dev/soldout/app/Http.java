@@ -12,7 +12,8 @@ import java.time.Duration;
 /**
  * A tiny JSON HTTP client for functional tests against a running instance. It plays the fans:
  * unless a request carries its own Authorization header, it signs in as the fan the request is
- * about (the body's or the query's userId, the payer of a /payments/{id}, else "test-fan"), so
+ * about (the body's or the query's userId, the payer of a /payments/{id}, the fan of a queue
+ * token, else "test-fan"), so
  * that tests read as the contract's calls. Security tests send their own headers.
  */
 final class Http {
@@ -55,6 +56,10 @@ final class Http {
         && !response.text("paymentTxId").isEmpty()) {
       TestFans.paid(response.text("paymentTxId"), fan);
     }
+    if (!carriesAuthorization(headers) && path.startsWith("/queue/")
+        && !response.text("queueToken").isEmpty()) {
+      TestFans.queued(response.text("queueToken"), fan);
+    }
     return response;
   }
 
@@ -82,6 +87,10 @@ final class Http {
     int query = path.indexOf("userId=");
     if (query >= 0) {
       return path.substring(query + "userId=".length()).split("&")[0];
+    }
+    int token = path.indexOf("token=");
+    if (path.startsWith("/queue/") && token >= 0) {
+      return TestFans.queuer(path.substring(token + "token=".length()).split("&")[0]);
     }
     if (path.startsWith("/payments/")) {
       return TestFans.payer(path.substring("/payments/".length()).split("\\?")[0]);

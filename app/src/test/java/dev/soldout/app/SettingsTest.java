@@ -62,4 +62,20 @@ class SettingsTest {
     assertThat(set.numStandbyReplicas()).isEqualTo(2);
     assertThat(set.staleReadMaxLag()).isZero();
   }
+
+  @Test
+  void the_waiting_room_is_off_by_default_with_a_ten_minute_session_and_can_be_turned_on() {
+    Settings defaults = Settings.fromLayers(Map.of(), Map.of());
+    Settings on = Settings.fromLayers(Map.of("QUEUE_ENABLED", "true"),
+        Map.of("QUEUE_ADMIT_PER_SECOND", "250", "QUEUE_TOKEN_SECRET", "s3cret"));
+
+    assertThat(defaults.queueDefaults().enabled()).isFalse();
+    assertThat(defaults.queueDefaults().session()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(defaults.queueTokenSecret()).isEmpty();
+    assertThat(on.queueDefaults().enabled()).isTrue();
+    assertThat(on.queueDefaults().admitPerSecond()).isEqualTo(250);
+    assertThat(on.queueTokenSecret()).isEqualTo("s3cret");
+    assertThatThrownBy(() -> Settings.fromLayers(Map.of(), Map.of("QUEUE_MAX_ADMITTED", "0")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

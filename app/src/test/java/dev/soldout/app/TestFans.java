@@ -17,8 +17,11 @@ final class TestFans {
 
   private static final FanTokens TOKENS = new FanTokens(Settings.fromLayers(Map.of(), ENV).auth(),
       Clock.systemUTC());
-  /** Which fan started which payment, so that a test's status query asks as that fan. */
-  private static final Map<String, String> PAYERS = new ConcurrentHashMap<>();
+  /**
+   * Which fan started which payment, or was given which queue token, so that a test's later
+   * request about it asks as that fan.
+   */
+  private static final Map<String, String> OWNERS = new ConcurrentHashMap<>();
 
   private TestFans() {}
 
@@ -27,12 +30,21 @@ final class TestFans {
   }
 
   static void paid(String paymentTxId, String userId) {
-    PAYERS.put(paymentTxId, userId);
+    OWNERS.put(paymentTxId, userId);
   }
 
   /** The fan who started the payment, or a fan of no payment for an id never paid here. */
   static String payer(String paymentTxId) {
-    return PAYERS.getOrDefault(paymentTxId, "fan-of-no-payment");
+    return OWNERS.getOrDefault(paymentTxId, "fan-of-no-payment");
+  }
+
+  static void queued(String queueToken, String userId) {
+    OWNERS.put(queueToken, userId);
+  }
+
+  /** The fan a queue token was given to. */
+  static String queuer(String queueToken) {
+    return OWNERS.getOrDefault(queueToken, "fan-of-no-queue");
   }
 
   /** Tokens signed with another key than the instances trust. */

@@ -11,6 +11,7 @@ import dev.soldout.pg.compensation.CompensationWorker;
 import dev.soldout.pg.worker.PaymentWorker;
 import dev.soldout.seats.hold.HoldListener;
 import dev.soldout.seats.hold.HoldStore;
+import dev.soldout.seats.queue.QueueListener;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetricsPublisher;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetricsPublisher;
 import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetricsPublisher;
@@ -39,6 +40,7 @@ public final class NodeMetrics implements AutoCloseable {
   private final KafkaClientMeters kafkaClients = new KafkaClientMeters(meters);
   private final HoldMeters holds = new HoldMeters(registry);
   private final WorkerMeters workers = new WorkerMeters(registry);
+  private final QueueMeters queues = new QueueMeters(registry);
 
   public NodeMetrics(Topics topics) {
     JvmMetrics.builder().register(registry);
@@ -57,6 +59,10 @@ public final class NodeMetrics implements AutoCloseable {
 
   public HoldListener holds() {
     return holds;
+  }
+
+  public QueueListener queues() {
+    return queues;
   }
 
   /** resilience4j's metrics of the breaker that sends holds to the database when Redis is down. */

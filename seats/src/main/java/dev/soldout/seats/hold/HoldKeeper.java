@@ -6,6 +6,7 @@ import dev.soldout.events.follow.TopicFollower;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Follows payment.tx-state and keeps each hold in step with its payment: alive while the payment
@@ -15,9 +16,19 @@ import java.util.Map;
  */
 public class HoldKeeper implements TopicFollower.BatchHandler<TxState> {
   private final HoldStore holds;
+  private final Consumer<TxState> paymentEnded;
 
   public HoldKeeper(HoldStore holds) {
+    this(holds, state -> { });
+  }
+
+  /**
+   * @param paymentEnded hears each payment that reached SUCCESS or CANCELLED (the waiting room
+   *     frees the fan's admission); it must not throw, and may hear a payment twice
+   */
+  public HoldKeeper(HoldStore holds, Consumer<TxState> paymentEnded) {
     this.holds = holds;
+    this.paymentEnded = paymentEnded;
   }
 
   @Override
@@ -42,6 +53,9 @@ public class HoldKeeper implements TopicFollower.BatchHandler<TxState> {
         holds.markSold(state.seat(), state.holdId(), state.paymentTxId());
       } else {
         holds.stopKeeping(state.holdId());
+      }
+      if (state.status() == TxStatus.SUCCESS || state.status() == TxStatus.CANCELLED) {
+        paymentEnded.accept(state);
       }
     }
   }
