@@ -17,6 +17,9 @@ public final class Soldout {
         drill buy seats through a running system while the sandbox PG fails, then check the
               invariants: [--payments 200] [--error-rate 0.3] [--latency-ms 200]
               [--lost-response-rate 0] [--api URL] [--pg URL] [--performance ID]
+        bench [--fans 20000] [--seats 5000] [--arrival-s 5] ...
+              the on-sale benchmark against a running system: ceilings, rush, invariants,
+              results under bench/results (see ./soldout bench --help)
         dev-tokens [--count N] [--prefix fan-]
               print "userId token" lines signed with the dev stack's secret (load tools)
         holds list|release
@@ -53,6 +56,7 @@ public final class Soldout {
       case "app" -> AppCommand.run(settings, rest);
       case "drill" -> DrillCommand.run(rest);
       case "holds" -> HoldsCommand.run(settings, rest, System.out);
+      case "bench" -> BenchCommand.run(settings, rest, System.out);
       case "dev-tokens" -> DevTokensCommand.run(settings, rest, System.out);
       case "topics" -> TopicsCommand.run(settings, rest, System.out);
       case "dlq" -> DlqCommand.run(settings, rest, System.out);

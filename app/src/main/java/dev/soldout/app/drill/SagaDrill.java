@@ -1,6 +1,8 @@
 package dev.soldout.app.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.soldout.bench.check.Invariants;
+import dev.soldout.bench.http.JsonHttp;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

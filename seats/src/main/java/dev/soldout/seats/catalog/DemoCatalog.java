@@ -37,6 +37,19 @@ public final class DemoCatalog {
     });
   }
 
+  /**
+   * Adds one more performance of the demo concert with {@code seats} seats, on sale now: the
+   * on-sale bench gives every run a venue of its own. The demo concert must exist.
+   */
+  public static void addPerformance(Jdbi jdbi, String performanceId, int seats, Instant now) {
+    jdbi.useTransaction(handle -> {
+      CatalogDao dao = handle.attach(CatalogDao.class);
+      dao.insertPerformance(new Performance(performanceId, CONCERT_ID, "KSPO Dome, Seoul",
+          now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(60)), now.minusSeconds(1)));
+      dao.insertSeats(seats(performanceId, seats));
+    });
+  }
+
   /** Sections A, B, C... of 100 seats; the front sections cost more. */
   static List<Seat> seats(String performanceId, int count) {
     List<Seat> seats = new ArrayList<>(count);

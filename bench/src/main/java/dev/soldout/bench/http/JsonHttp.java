@@ -1,4 +1,4 @@
-package dev.soldout.app.drill;
+package dev.soldout.bench.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.soldout.events.Json;
@@ -10,19 +10,29 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-/** A small asynchronous JSON client for the drill: many requests in flight, none blocking. */
-final class JsonHttp {
-  record Answer(int status, JsonNode body) {}
+/**
+ * A small asynchronous JSON client for the drill and the bench: many requests in flight, none
+ * blocking.
+ */
+public final class JsonHttp {
+  public record Answer(int status, JsonNode body) {}
 
-  private final HttpClient client = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient client;
+
+  public JsonHttp() {
+    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+  }
+
+  public JsonHttp(HttpClient client) {
+    this.client = client;
+  }
 
   /** @param headers name, value, name, value... */
-  CompletableFuture<Answer> get(String url, String... headers) {
+  public CompletableFuture<Answer> get(String url, String... headers) {
     return send(HttpRequest.newBuilder(URI.create(url)).GET(), headers);
   }
 
-  CompletableFuture<Answer> post(String url, Object body, String... headers) {
+  public CompletableFuture<Answer> post(String url, Object body, String... headers) {
     return send(HttpRequest.newBuilder(URI.create(url))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(write(body))), headers);
