@@ -12,7 +12,8 @@ import java.util.Locale;
  */
 final class HoldMeters implements HoldListener {
   private static final String[] OPERATIONS = {
-      "take", "find", "release", "mark_sold", "states", "keep_alive", "heartbeat", "list", "adopt"};
+      "take", "find", "release", "mark_sold", "states", "keep_alive", "heartbeat", "list", "adopt",
+      "sold_marks"};
 
   private final Counter attempts;
   private final Counter fallbacks;

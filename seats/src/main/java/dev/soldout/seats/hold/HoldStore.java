@@ -175,6 +175,25 @@ public class HoldStore {
     }
   }
 
+  /**
+   * Redis keeps nothing across a restart without persistence: once it answers again without
+   * its sold marks, they are put back from the sales table, so a sold seat is never held again.
+   * Cheap when nothing was lost: one EXISTS.
+   */
+  public void restoreSoldMarks() {
+    if (sales == null) {
+      return;
+    }
+    quietly("restore the sold marks in Redis", () -> {
+      if (!redis.soldMarksHere()) {
+        List<SeatSales.Sale> sold = sales.all();
+        redis.restoreSoldMarks(sold);
+        log.warn("Redis had lost its sold marks; {} put back from the sales table", sold.size());
+      }
+      return null;
+    });
+  }
+
   /** Live holds taken more than {@code age} ago, oldest first: the stuck ones, for operators. */
   public List<Hold> olderThan(Duration age) {
     Instant now = clock.instant();

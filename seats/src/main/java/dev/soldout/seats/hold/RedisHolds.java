@@ -169,6 +169,25 @@ final class RedisHolds implements HoldBackend {
     return sold;
   }
 
+  /** Whether Redis still has every sold mark (false after it restarted without its data). */
+  boolean soldMarksHere() {
+    return timed("sold_marks", () -> redis.exists(keys.soldMarksHere()));
+  }
+
+  /** Puts the sold marks back, in batched writes, then says they are all here. */
+  void restoreSoldMarks(List<SeatSales.Sale> sales) {
+    for (int from = 0; from < sales.size(); from += BATCH) {
+      List<SeatSales.Sale> batch = sales.subList(from, Math.min(sales.size(), from + BATCH));
+      String[] marks = new String[batch.size() * 2];
+      for (int i = 0; i < batch.size(); i++) {
+        marks[2 * i] = keys.sold(batch.get(i).seat());
+        marks[2 * i + 1] = batch.get(i).paymentTxId();
+      }
+      timed("sold_marks", () -> redis.mset(marks));
+    }
+    timed("sold_marks", () -> redis.set(keys.soldMarksHere(), Integer.toString(sales.size())));
+  }
+
   boolean ping() {
     return "PONG".equals(redis.ping());
   }

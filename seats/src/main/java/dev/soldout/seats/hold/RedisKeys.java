@@ -8,7 +8,8 @@ import dev.soldout.events.SeatKey;
  * {@code hold:} a hold id to its details; {@code fence:} the seat's last fencing token;
  * {@code sold:} marks a seat sold by a transaction; {@code fan:} a fan's live holds of one
  * performance (scored by expiry); {@code paying} the holds whose payment is in flight (kept alive
- * by the heartbeat); {@code holds} every hold by the time it was taken (for ops and expiry counts).
+ * by the heartbeat); {@code holds} every hold by the time it was taken (for ops and expiry counts);
+ * {@code sold-marks-here} that the sold marks are complete.
  */
 record RedisKeys(String namespace) {
   String seatHold(SeatKey seat) {
@@ -42,5 +43,10 @@ record RedisKeys(String namespace) {
 
   String index() {
     return namespace + "holds";
+  }
+
+  /** Present while Redis still has the sold marks; gone after a restart that lost its data. */
+  String soldMarksHere() {
+    return namespace + "sold-marks-here";
   }
 }

@@ -62,6 +62,16 @@ public class SeatSales {
         .bind("tx", sale.paymentTxId()).mapTo(Long.class).one()) > 0;
   }
 
+  /** Every sale, to put Redis's sold marks back after it lost them. */
+  public List<Sale> all() {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT performance_id, seat_id, payment_tx_id, user_id, sold_at FROM seat_sales")
+        .map((rs, ctx) -> new Sale(new SeatKey(rs.getString("performance_id"),
+            rs.getString("seat_id")), rs.getString("payment_tx_id"), rs.getString("user_id"),
+            rs.getTimestamp("sold_at").toInstant()))
+        .list());
+  }
+
   /** Seat ids of the performance that are sold. */
   public Set<String> soldSeats(String performanceId) {
     return jdbi.withHandle(h -> new HashSet<>(h.createQuery(

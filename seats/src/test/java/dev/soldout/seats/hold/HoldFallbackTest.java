@@ -169,6 +169,27 @@ class HoldFallbackTest {
   }
 
   @Test
+  void a_redis_that_restarts_empty_gets_its_sold_marks_back_from_the_sales_table() {
+    HoldStore holds = store(HoldPolicy.of(Duration.ofMinutes(5)));
+    Hold held = holds.take(seat("A-60"), "fan-1");
+    holds.recordSales(List.of(new SeatSales.Sale(seat("A-60"), "tx-a60", "fan-1",
+        Instant.now())));
+    holds.markSold(seat("A-60"), held.holdId(), "tx-a60");
+    holds.restoreSoldMarks();
+    server.stop();
+    server.start();
+    // The pool's old connections fail once; the heartbeat's next tick (1 s) would try again.
+    await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(holds::ping);
+
+    holds.restoreSoldMarks();
+
+    assertThatThrownBy(() -> holds.take(seat("A-60"), "fan-2"))
+        .isInstanceOfSatisfying(HoldRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(HoldRejectedException.Reason.SOLD));
+    assertThat(holds.states(List.of(seat("A-60")))).containsExactly(SeatState.SOLD);
+  }
+
+  @Test
   void operators_see_stuck_holds_of_both_stores() throws Exception {
     HoldStore holds = store(HoldPolicy.of(Duration.ofMinutes(5)));
     server.stop();
