@@ -10,14 +10,14 @@ import java.util.Map;
  * The contract's invariants, checked from the outside: the final state of each transaction as
  * the API reports it, against the PG's own ledger.
  */
-final class Invariants {
+public final class Invariants {
   /** What the API said of one transaction at the end. */
-  record Outcome(String paymentTxId, String status, String seat, long amount) {}
+  public record Outcome(String paymentTxId, String status, String seat, long amount) {}
 
   private Invariants() {}
 
   /** Every violation found, in words; empty when all hold. */
-  static List<String> check(List<Outcome> outcomes, JsonNode ledger) {
+  public static List<String> check(List<Outcome> outcomes, JsonNode ledger) {
     Map<String, Long> netByKey = new HashMap<>();
     Map<String, Integer> chargesByKey = new HashMap<>();
     for (JsonNode charge : ledger) {
