@@ -97,7 +97,14 @@ final class ChaosRun {
     violations.addAll(Invariants.check(outcomes, ledger));
     int doubles = doubles(accepted);
     int unacknowledged = chargedWithout202(ledger, notes);
-    violations.addAll(runbookChecks(stack.checks(), notes));
+    Set<String> touched = new HashSet<>();
+    journeys.forEach(j -> {
+      touched.add(j.seat.key());
+      if (j.accepted()) {
+        touched.add(j.paymentTxId);
+      }
+    });
+    violations.addAll(runbookChecks(stack.checks(), touched, notes));
     if (scenario.check() != null) {
       violations.addAll(scenario.check().run(stack, notes));
     }
@@ -144,29 +151,53 @@ final class ChaosRun {
   }
 
   /**
-   * The runbook's consistency and duplicates checks, which must be clean at quiescence; the
-   * projection follows about a second behind, so consistency is asked again for up to 30 s.
+   * The runbook's consistency and duplicates checks at quiescence; the projection follows about a
+   * second behind, so consistency is asked again for up to 30 s. Both read the whole stack, so a
+   * difference left by an earlier scenario shows again: only the lines naming this scenario's
+   * seats or payments are its violations, the others are counted in a note.
    */
-  private static List<String> runbookChecks(OpsChecks checks, List<String> notes)
-      throws InterruptedException {
+  private static List<String> runbookChecks(OpsChecks checks, Set<String> touched,
+      List<String> notes) throws InterruptedException {
     List<String> violations = new ArrayList<>();
     OpsChecks.Outcome consistency = checks.consistency();
-    for (int i = 0; i < 15 && !consistency.clean(); i++) {
+    List<String> own = own(consistency, touched);
+    for (int i = 0; i < 15 && !own.isEmpty(); i++) {
       Thread.sleep(2_000);
       consistency = checks.consistency();
+      own = own(consistency, touched);
     }
-    if (!consistency.clean()) {
-      violations.add("consistency exit " + consistency.exit() + ":\n"
-          + head(consistency.output(), 15));
+    Map<String, Integer> kinds = new java.util.TreeMap<>();
+    own.forEach(line -> kinds.merge(line.split("\\s+")[0], 1, Integer::sum));
+    if (!own.isEmpty()) {
+      violations.add("consistency: " + own.size() + " difference(s) on this scenario's seats"
+          + " or payments " + kinds + ", e.g.\n" + String.join("\n",
+              own.subList(0, Math.min(5, own.size()))));
+    } else if (consistency.exit() != 0 && differences(consistency).isEmpty()) {
+      violations.add("consistency failed: " + head(consistency.output(), 5));
     }
+    int carried = differences(consistency).size() - own.size();
     OpsChecks.Outcome duplicates = checks.duplicates();
     if (!duplicates.clean()) {
       violations.add("duplicates exit " + duplicates.exit() + ":\n"
           + head(duplicates.output(), 15));
     }
-    notes.add(lastLine(consistency.output()) + " (consistency); "
-        + lastLine(duplicates.output()) + " (duplicates)");
+    notes.add(lastLine(consistency.output()) + " in the whole stack (consistency), "
+        + carried + " of them left by earlier scenarios; " + lastLine(duplicates.output())
+        + " (duplicates)");
     return violations;
+  }
+
+  /** The consistency command's difference lines: kind, subject, detail. */
+  private static List<String> differences(OpsChecks.Outcome consistency) {
+    return consistency.output().lines()
+        .filter(l -> l.matches("^[A-Z_]{6,}\\s.*")).toList();
+  }
+
+  private static List<String> own(OpsChecks.Outcome consistency, Set<String> touched) {
+    return differences(consistency).stream().filter(line -> {
+      String[] words = line.split("\\s+");
+      return java.util.Arrays.stream(words).anyMatch(touched::contains);
+    }).toList();
   }
 
   private static String head(String text, int lines) {

@@ -35,6 +35,11 @@ public final class ChaosSuite {
           200, resultsDir, "smoke");
     }
 
+    public Options reportedAs(String name) {
+      return new Options(scenarios, instances, outageMs, timing, seatsPerScenario, resultsDir,
+          name);
+    }
+
     public Options withScenarios(List<String> chosen) {
       return new Options(chosen, instances, outageMs, timing, seatsPerScenario, resultsDir,
           reportName);

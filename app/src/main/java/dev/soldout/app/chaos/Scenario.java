@@ -157,7 +157,24 @@ record Scenario(String name, String fault, long faultMs, Step inject, Step recov
     }
   }
 
+  /**
+   * Sets the sandbox PG's faults. Asked again (5 times at most): while the PG answers in 5 s its
+   * server may be too busy to take the switch's own request at once.
+   */
   static String pgFaults(ChaosStack stack, String json) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return pgFaultsOnce(stack, json) + (attempt == 1 ? "" : " (switch answered on attempt "
+            + attempt + ")");
+      } catch (java.io.IOException e) {
+        if (attempt == 5 || !pause()) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static String pgFaultsOnce(ChaosStack stack, String json) throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
             URI.create(stack.pgUrl() + "/admin/faults"))
         .header("Content-Type", "application/json")
