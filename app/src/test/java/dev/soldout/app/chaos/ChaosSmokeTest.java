@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The chaos suite's CI part: the whole stack (three brokers, Sentinel group, proxied database,
  * sandbox PG, two app instances) with two short scenarios, a PG outage of 10 s and a burst of
- * poison, each checked against every invariant. About 2.5 minutes; the full suite is
+ * poison, each checked against every invariant. 1.5-2.5 minutes; the full suite is
  * {@code ./soldout chaos} or {@link ChaosSuiteTest}. The report lands in app/target/chaos.
  */
 class ChaosSmokeTest {
