@@ -42,6 +42,8 @@ public final class Soldout {
               a local three-node KRaft cluster (RF 3, min ISR 2) for failover drills
         leader-election [--dry-run]
               preferred leader election for every partition
+        chaos [scenario...]
+              the fault suite on a local three-broker stack, with a report (chaos/results)
         Each prints its own usage with --help.
       Configuration comes from environment variables (see README.md).""";
 
@@ -66,6 +68,7 @@ public final class Soldout {
       case "cluster" -> ClusterCommand.run(settings, rest, System.out);
       case "leader-election" -> LeaderElectionCommand.run(settings, rest, System.out);
       case "queue" -> QueueCommand.run(settings, rest, System.out);
+      case "chaos" -> ChaosCommand.run(rest, System.out);
       case "sandbox-pg" -> {
         SandboxGateway.start(settings.sandboxPgPort());
         System.out.println("sandbox PG on :" + settings.sandboxPgPort());

@@ -163,6 +163,25 @@ public final class RedisSentinelGroup implements AutoCloseable {
     master.kill();
   }
 
+  /** SIGKILL the replica too: with the master down as well, no Redis answers at all. */
+  public void killReplica() {
+    replica.kill();
+  }
+
+  /**
+   * Starts the master's process again on its port, empty (members keep no data): after a failover
+   * the Sentinels make it a replica of the promoted one; after an outage of both it is the master
+   * again. Call it before {@link #restartReplica()}, which replicates from it.
+   */
+  public void restartMaster() {
+    master.start();
+  }
+
+  /** Starts the replica's process again on its port, replicating from the original master. */
+  public void restartReplica() {
+    replica.start();
+  }
+
   /** Stops replication traffic both ways; the connection stays open, so the replica waits. */
   public void freezeReplication() {
     requireProxy().freeze();
