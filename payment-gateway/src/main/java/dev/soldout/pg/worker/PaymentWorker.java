@@ -1,5 +1,6 @@
 package dev.soldout.pg.worker;
 
+import dev.soldout.dlq.DeadLetterRecord;
 import dev.soldout.events.ChargeRequest;
 import dev.soldout.events.KafkaClientListener;
 import dev.soldout.events.Topic;
@@ -146,9 +147,11 @@ public final class PaymentWorker implements AutoCloseable {
   private void dispatch() {
     while (inFlight < settings.maxInFlight() && !backlog.isEmpty()) {
       Pending pending = backlog.pollFirst();
-      ChargeRequest request = parse(pending.record());
-      if (request == null) {
-        offsets.complete(pending.partition(), pending.record().offset());
+      ChargeRequest request;
+      try {
+        request = parse(pending.record());
+      } catch (UnusableRecordException e) {
+        deadLetter(pending, e);
         continue;
       }
       inFlight++;
@@ -185,21 +188,40 @@ public final class PaymentWorker implements AutoCloseable {
         && (t.reason().startsWith("CIRCUIT_OPEN") || t.reason().startsWith("BULKHEAD_FULL"));
   }
 
-  private ChargeRequest parse(ConsumerRecord<byte[], byte[]> record) {
-    Topic<String, ChargeRequest> topic = settings.topics().paymentCharge();
-    try {
-      ChargeRequest request =
-          topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
-      if (request != null && request.paymentTxId() != null && request.userId() != null) {
-        return request;
-      }
-      log.warn("skipping charge request without paymentTxId or userId at {}-{}@{}",
-          record.topic(), record.partition(), record.offset());
-    } catch (KafkaException e) {
-      log.warn("skipping undecodable charge request at {}-{}@{}: {}", record.topic(),
-          record.partition(), record.offset(), e.getMessage());
+  /** A charge request nobody can act on: it goes to the DLQ with its reason. */
+  private static final class UnusableRecordException extends Exception {
+    UnusableRecordException(String message) {
+      super(message);
     }
-    return null;
+  }
+
+  private ChargeRequest parse(ConsumerRecord<byte[], byte[]> record)
+      throws UnusableRecordException {
+    Topic<String, ChargeRequest> topic = settings.topics().paymentCharge();
+    ChargeRequest request;
+    try {
+      request = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
+    } catch (KafkaException e) {
+      throw new UnusableRecordException("not a charge request: " + e.getMessage());
+    }
+    if (request == null || request.paymentTxId() == null || request.userId() == null) {
+      throw new UnusableRecordException("charge request without paymentTxId or userId");
+    }
+    return request;
+  }
+
+  /**
+   * Like Streams' own handlers: the record goes to payment.dlq with why, and its offset is
+   * committed only once the DLQ has it, so nothing is lost and the partition moves on.
+   */
+  private void deadLetter(Pending pending, UnusableRecordException why) {
+    ConsumerRecord<byte[], byte[]> record = pending.record();
+    log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+        why.getMessage());
+    inFlight++;
+    producer.send(DeadLetterRecord.of(settings.topics().dlq().name(), record,
+            UnusableRecordException.class.getName(), why.getMessage()),
+        (metadata, failure) -> done.add(new Done(pending, failure)));
   }
 
   private CompletableFuture<?> publish(OutcomeEvent<?> event) {

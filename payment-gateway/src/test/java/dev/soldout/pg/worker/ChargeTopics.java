@@ -2,6 +2,7 @@ package dev.soldout.pg.worker;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.soldout.dlq.DeadLetterRecord;
 import dev.soldout.events.ChargeRequest;
 import dev.soldout.events.Topic;
 import dev.soldout.events.Topics;
@@ -55,6 +56,7 @@ final class ChargeTopics implements AutoCloseable {
     List<NewTopic> created = new ArrayList<>();
     created.add(new NewTopic(topics.paymentCharge().name(), PARTITIONS, (short) 1));
     written.forEach(t -> created.add(new NewTopic(t.name(), PARTITIONS, (short) 1)));
+    created.add(new NewTopic(topics.dlq().name(), PARTITIONS, (short) 1));
     admin.createTopics(created).all().get();
     // The test's own writer needs no idempotence (the worker under test has its own): seen here
     // once, an idempotent batch answered NOT_LEADER_OR_FOLLOWER on a new partition then sat
@@ -82,6 +84,28 @@ final class ChargeTopics implements AutoCloseable {
 
   private List<Topic<String, ?>> writtenByWorker() {
     return List.of(topics.paymentSuccess(), topics.paymentRetry(), topics.paymentFailure());
+  }
+
+  /** Everything on the DLQ topic so far, read back as dead letters. */
+  List<DeadLetterRecord> deadLetters() {
+    try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (int p = 0; p < PARTITIONS; p++) {
+        partitions.add(new TopicPartition(topics.dlq().name(), p));
+      }
+      dlq.assign(partitions);
+      dlq.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = dlq.endOffsets(partitions);
+      List<DeadLetterRecord> letters = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (partitions.stream().anyMatch(tp -> dlq.position(tp) < ends.get(tp))
+          && System.nanoTime() < deadline) {
+        dlq.poll(Duration.ofMillis(200)).forEach(r -> letters.add(DeadLetterRecord.from(r)));
+      }
+      return letters;
+    }
   }
 
   String bootstrap() {

@@ -68,6 +68,12 @@ class PaymentWorkerKafkaTest {
       // Every record, the undecodable one included, is committed: nothing is stuck.
       await().atMost(Duration.ofSeconds(30)).until(() -> kafka.committed(group) == 121);
     }
+    // ... and the undecodable one is on the DLQ with its reason, as Streams would put it.
+    assertThat(kafka.deadLetters()).singleElement().satisfies(letter -> {
+      assertThat(letter.sourceTopic()).isEqualTo(kafka.topics.paymentCharge().name());
+      assertThat(letter.message()).startsWith("not a charge request");
+      assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo("{not a charge");
+    });
 
     List<ChargeTopics.Outcome> outcomes = kafka.outcomes();
     assertThat(outcomes).hasSize(120);
