@@ -188,7 +188,8 @@ public class HoldStore {
       if (!redis.soldMarksHere()) {
         List<SeatSales.Sale> sold = sales.all();
         redis.restoreSoldMarks(sold);
-        log.warn("Redis had lost its sold marks; {} put back from the sales table", sold.size());
+        log.warn("Redis had no sold marks (a first start, or a restart without its data); {}"
+            + " put back from the sales table", sold.size());
       }
       return null;
     });
