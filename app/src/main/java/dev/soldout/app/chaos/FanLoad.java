@@ -2,8 +2,8 @@ package dev.soldout.app.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.soldout.api.security.FanTokens;
+import dev.soldout.bench.http.JsonHttp;
 import dev.soldout.events.Json;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -251,7 +251,7 @@ final class FanLoad implements AutoCloseable {
         return b.GET().build();
       }
       return b.header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofByteArray(json(body))).build();
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(JsonHttp.write(body))).build();
     };
     long start = nowMs();
     return http.sendAsync(request.get(), HttpResponse.BodyHandlers.ofByteArray())
@@ -262,7 +262,7 @@ final class FanLoad implements AutoCloseable {
                 (instance + 1) % instances.size(), tried + 1);
           }
           Answer answer = error != null ? new Answer(-1, Json.mapper().nullNode())
-              : new Answer(response.statusCode(), read(response.body()));
+              : new Answer(response.statusCode(), JsonHttp.read(response.body()));
           log(new Call(start, kind, answer.status, nowMs() - start));
           return CompletableFuture.completedFuture(answer);
         })
@@ -284,21 +284,6 @@ final class FanLoad implements AutoCloseable {
     return false;
   }
 
-  private static byte[] json(Object body) {
-    try {
-      return Json.mapper().writeValueAsBytes(body);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
-  private static JsonNode read(byte[] body) {
-    try {
-      return body.length == 0 ? Json.mapper().nullNode() : Json.mapper().readTree(body);
-    } catch (IOException notJson) {
-      return Json.mapper().getNodeFactory().textNode(new String(body));
-    }
-  }
 
   @Override
   public void close() {

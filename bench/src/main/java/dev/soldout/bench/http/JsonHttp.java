@@ -47,7 +47,8 @@ public final class JsonHttp {
         .thenApply(response -> new Answer(response.statusCode(), read(response.body())));
   }
 
-  private static byte[] write(Object body) {
+  /** A request body as JSON. */
+  public static byte[] write(Object body) {
     try {
       return Json.mapper().writeValueAsBytes(body);
     } catch (IOException e) {
@@ -55,7 +56,8 @@ public final class JsonHttp {
     }
   }
 
-  private static JsonNode read(byte[] body) {
+  /** An answer's body: JSON, or its text when it is not JSON. */
+  public static JsonNode read(byte[] body) {
     try {
       return body.length == 0 ? Json.mapper().nullNode() : Json.mapper().readTree(body);
     } catch (IOException notJson) {

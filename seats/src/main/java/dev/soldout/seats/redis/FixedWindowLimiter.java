@@ -3,6 +3,7 @@ package dev.soldout.seats.redis;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -29,6 +30,7 @@ public class FixedWindowLimiter {
   private final String prefix;
   private final Duration window;
   private final Clock clock;
+  private final AtomicLong lastWarnedWindow = new AtomicLong(-1);
 
   public FixedWindowLimiter(UnifiedJedis redis, String namespace, Duration window, Clock clock) {
     this.redis = redis;
@@ -52,7 +54,11 @@ public class FixedWindowLimiter {
       long left = (Long) counted.get(1);
       return count <= limit ? new Verdict(true, 0) : new Verdict(false, Math.max(left, 0));
     } catch (RuntimeException e) {
-      log.warn("rate limit not checked, Redis failed: {}", e.toString());
+      // Once per window, not per request: an outage must not flood the log on the hot path.
+      long last = lastWarnedWindow.get();
+      if (last != index && lastWarnedWindow.compareAndSet(last, index)) {
+        log.warn("rate limits not checked while Redis fails: {}", e.toString());
+      }
       return new Verdict(true, 0);
     }
   }
