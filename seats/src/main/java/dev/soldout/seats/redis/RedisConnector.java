@@ -32,6 +32,11 @@ public final class RedisConnector {
    * turns a rush against a slow Redis into hung requests instead of 503s.
    */
   static final Duration POOL_WAIT = Duration.ofSeconds(1);
+  /**
+   * Connections kept per client. The pool's default (8, and only 8 kept idle) made a rush's
+   * request threads queue for a connection and reconnect for every one beyond the eighth.
+   */
+  static final int POOL_SIZE = 64;
 
   private RedisConnector() {}
 
@@ -114,6 +119,8 @@ public final class RedisConnector {
   private static ConnectionPoolConfig pool() {
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
     pool.setMaxWait(POOL_WAIT);
+    pool.setMaxTotal(POOL_SIZE);
+    pool.setMaxIdle(POOL_SIZE);
     return pool;
   }
 
