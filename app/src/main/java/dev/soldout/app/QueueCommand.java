@@ -1,6 +1,8 @@
 package dev.soldout.app;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.soldout.api.security.AuthSettings;
+import dev.soldout.api.security.FanTokens;
 import dev.soldout.app.queue.QueueBench;
 import dev.soldout.seats.db.Databases;
 import dev.soldout.seats.queue.QueueListener;
@@ -38,7 +40,8 @@ final class QueueCommand {
         disable  turns it off (holds and payments need no admission any more)
         reset    forgets the performance's queue in Redis (every fan must join again)
         bench    the queue load run against a running system; it enables the queue of the
-                 performance for the run, resets it, and disables it afterwards
+                 performance for the run, resets it, and disables it afterwards; it fails if
+                 a fan who joined after the open was placed ahead of one who joined before
       Exit codes: 0 done, 1 failed, 2 bad usage.""";
 
   private QueueCommand() {}
@@ -96,14 +99,29 @@ final class QueueCommand {
           room.reset(args[1]);
           out.println("the queue of " + args[1] + " is empty; fans must join again");
         }
-        default -> new QueueBench(new QueueBench.Options(
-            options.getOrDefault("api", "http://127.0.0.1:" + settings.apiPort()),
-            options.getOrDefault("performance", "aurora-seoul-2"),
-            Integer.parseInt(options.getOrDefault("fans", "100000")),
-            HoldsCommand.parseDuration(options.getOrDefault("within", "10s")),
-            HoldsCommand.parseDuration(options.getOrDefault("pre-open", "3s")),
-            HoldsCommand.parseDuration(options.getOrDefault("measure", "20s")),
-            Integer.parseInt(options.getOrDefault("rate", "500"))), policies, room, out).run();
+        default -> {
+          AuthSettings auth = DevAuth.forInstance(settings);
+          if (auth.hmacSecret() == null || auth.hmacSecret().isBlank()) {
+            out.println("no secret to sign the fans in with: start ./soldout dev first, or set"
+                + " AUTH_JWT_SECRET");
+            return 2;
+          }
+          FanTokens tokens = new FanTokens(auth, Clock.systemUTC());
+          boolean ordered = new QueueBench(new QueueBench.Options(
+              options.getOrDefault("api", "http://127.0.0.1:" + settings.apiPort()),
+              options.getOrDefault("performance", "aurora-seoul-2"),
+              Integer.parseInt(options.getOrDefault("fans", "100000")),
+              HoldsCommand.parseDuration(options.getOrDefault("within", "10s")),
+              HoldsCommand.parseDuration(options.getOrDefault("pre-open", "3s")),
+              HoldsCommand.parseDuration(options.getOrDefault("measure", "20s")),
+              Integer.parseInt(options.getOrDefault("rate", "500"))), policies, room,
+              fan -> "Bearer " + tokens.mint(fan).token(), out).run();
+          if (!ordered) {
+            out.println("FAILED: a fan who joined after the open was placed ahead of one who"
+                + " joined before it");
+            return 1;
+          }
+        }
       }
       return 0;
     } catch (RuntimeException e) {

@@ -120,10 +120,11 @@ final class LocalSoldout implements AutoCloseable {
 
   /**
    * Settings for an ops command run against this instance: its Kafka, Redis namespace, database
-   * schema, sandbox PG, topic prefix and application id, and no dev stack to fall back on.
+   * schema, sandbox PG, topic prefix, application id and the fans' token key, and no dev stack
+   * to fall back on.
    */
   Settings opsSettings() {
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new HashMap<>(TestFans.ENV);
     env.put("KAFKA_BOOTSTRAP_SERVERS", TestServices.kafkaBootstrap());
     env.put("REDIS_URL", TestServices.redisUrl());
     env.put("REDIS_NAMESPACE", settings.redisNamespace());

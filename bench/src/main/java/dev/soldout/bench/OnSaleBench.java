@@ -13,7 +13,6 @@ import dev.soldout.bench.rush.Rush;
 import dev.soldout.bench.rush.SeatPool;
 import dev.soldout.seats.catalog.DemoCatalog;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
@@ -51,20 +48,10 @@ public final class OnSaleBench {
   public Report run() throws Exception {
     String run = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
         .format(Instant.now());
-    // Two threads run every answer's callback: the generator must stay small beside the system.
-    ExecutorService callbacks = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "bench-http");
-      t.setDaemon(true);
-      return t;
-    });
-    // HTTP/1.1 as fans' browsers and wrk speak it to the API: no h2c upgrade dance per connection.
-    JsonHttp http = new JsonHttp(HttpClient.newBuilder().executor(callbacks)
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build());
-    try {
+    // Long-polls hold a connection each for up to waitMs, as every fan's browser would: enough
+    // connections that holds never queue behind them, still far fewer than fans.
+    try (JsonHttp http = new JsonHttp(2_048, Duration.ofSeconds(30))) {
       return run(run, http);
-    } finally {
-      callbacks.shutdownNow();
     }
   }
 

@@ -1,14 +1,11 @@
 package dev.soldout.app.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.soldout.events.Json;
+import dev.soldout.bench.http.JsonHttp;
+import dev.soldout.bench.rush.Rush;
 import dev.soldout.seats.queue.QueuePolicies;
 import dev.soldout.seats.queue.WaitingRoom;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,13 +14,16 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * The on-sale queue load run: N fans join one performance's waiting room within a few seconds,
@@ -41,53 +41,61 @@ public final class QueueBench {
   /** One fan, as the load generator saw it; times in ns since the run's start. */
   private static final class Fan {
     final String userId;
-    /** When the fan meant to join (latency counts from here), and when the request left. */
+    final String bearer;
+    /** When the fan meant to join (latency counts from here), the request left, the answer came. */
     long sentAt;
     volatile long leftAt;
+    volatile long answeredAt;
     volatile String queueToken;
     volatile boolean admitted;
 
-    Fan(String userId) {
+    Fan(String userId, Function<String, String> bearerOf) {
       this.userId = userId;
+      this.bearer = bearerOf.apply(userId);
     }
   }
 
   private final Options options;
   private final QueuePolicies policies;
   private final WaitingRoom room;
+  private final Function<String, String> bearerOf;
   private final PrintStream out;
   /**
-   * At most this many requests in flight: beyond it the JDK client opens a connection per
-   * request, and a lagging server drowns in new connections. A request that waits here counts
-   * its wait in its latency (measured from when the fan meant to send it), so the cap hides
-   * nothing.
+   * Connections to the API: a request beyond them waits in the client and counts its wait in its
+   * latency (measured from when the fan meant to send it), so the cap hides nothing.
    */
-  private static final int IN_FLIGHT = 256;
-
-  private final Semaphore inFlight = new Semaphore(IN_FLIGHT, true);
-  /** Sends in the order fans meant to, waiting for the in-flight cap, without holding up the pacer. */
-  private final java.util.concurrent.ExecutorService dispatcher =
-      Executors.newSingleThreadExecutor(daemon());
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(2, daemon()))
-      .build();
+  private final JsonHttp http = new JsonHttp(256, Duration.ofSeconds(120));
   private final ScheduledExecutorService polls =
       Executors.newSingleThreadScheduledExecutor(daemon());
   private final ConcurrentLinkedQueue<Long> joinNanos = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Long> statusNanos = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger joinErrors = new AtomicInteger();
-  private final AtomicInteger statusErrors = new AtomicInteger();
+  private final Map<String, AtomicInteger> joinErrors = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> statusErrors = new ConcurrentHashMap<>();
   private long start;
   private volatile boolean polling = true;
 
-  public QueueBench(Options options, QueuePolicies policies, WaitingRoom room, PrintStream out) {
+  /** @param bearerOf a fan's "Bearer ..." header, as the fans' routes require one */
+  public QueueBench(Options options, QueuePolicies policies, WaitingRoom room,
+      Function<String, String> bearerOf, PrintStream out) {
     this.options = options;
     this.policies = policies;
     this.room = room;
+    this.bearerOf = bearerOf;
     this.out = out;
   }
 
-  public void run() throws Exception {
+  /**
+   * Plays the run and prints its report.
+   *
+   * @return whether the order held: no fan who joined after the open placed ahead of one who
+   *     joined before it
+   */
+  public boolean run() throws Exception {
+    // Signed in before the clock starts: the run measures the queue, not token minting.
+    Fan[] fans = new Fan[options.fans()];
+    for (int i = 0; i < fans.length; i++) {
+      fans[i] = new Fan("bench-fan-" + i, bearerOf);
+    }
     // A fresh queue, open after the pre-open part of the joins, and a cap that never binds: the
     // run measures the rate. Instances read the policy within its cache time, so wait that out.
     Instant begins = Instant.now().plusSeconds(4);
@@ -99,26 +107,28 @@ public final class QueueBench {
     sleepUntil(begins);
     start = System.nanoTime();
     long opensAtNanos = start + options.preOpen().toNanos();
-    Fan[] fans = new Fan[options.fans()];
+    // The rate is measured over `measure` from a second after the open, while fans join and
+    // wait. Its own thread reads the counter on time however long the joins take to send.
+    long rateFrom = opensAtNanos + 1_000_000_000L;
+    CompletableFuture<Double> admittedPerSecond = CompletableFuture.supplyAsync(() -> {
+      LockSupport.parkNanos(rateFrom - System.nanoTime());
+      long from = System.nanoTime();
+      long admittedAtFrom = room.admissions(options.performance());
+      LockSupport.parkNanos(from + options.measure().toNanos() - System.nanoTime());
+      long admitted = room.admissions(options.performance()) - admittedAtFrom;
+      return admitted / ((System.nanoTime() - from) / 1e9);
+    }, Executors.newSingleThreadExecutor(daemon()));
     long gap = options.within().toNanos() / options.fans();
     for (int i = 0; i < fans.length; i++) {
-      fans[i] = new Fan("bench-fan-" + i);
       long due = start + i * gap;
       LockSupport.parkNanos(due - System.nanoTime());
       Fan fan = fans[i];
       fan.sentAt = due;
-      dispatcher.execute(() -> join(fan));
+      join(fan);
     }
     out.printf("%,d joins due in %.1f s%n", fans.length, (System.nanoTime() - start) / 1e9);
 
-    // The rate is measured over `measure` from a second after the open, while fans wait.
-    long rateFrom = opensAtNanos + 1_000_000_000L;
-    LockSupport.parkNanos(rateFrom - System.nanoTime());
-    long admittedAtFrom = room.admissions(options.performance());
-    long end = rateFrom + options.measure().toNanos();
-    LockSupport.parkNanos(end - System.nanoTime());
-    long admittedAtEnd = room.admissions(options.performance());
-    double seconds = (System.nanoTime() - rateFrom) / 1e9;
+    double rate = admittedPerSecond.get();
     polling = false;
     // Every join is answered before the report, however far behind the API fell.
     long joinsDue = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
@@ -132,53 +142,43 @@ public final class QueueBench {
     Map<String, Integer> place = places();
     policies.configure(options.performance(), false, null, null, null);
 
-    out.printf("join:   %s, errors %d%n", percentiles(joinNanos), joinErrors.get());
-    out.printf("status: %s, errors %d%n", percentiles(statusNanos), statusErrors.get());
-    double rate = (admittedAtEnd - admittedAtFrom) / seconds;
-    out.printf("admission: %,d fans in %.1f s = %.1f/s against %d/s configured (%.2f %%);"
-        + " %,d still waiting%n", admittedAtEnd - admittedAtFrom, seconds, rate,
-        options.rate(), 100 * rate / options.rate(), waiting);
-    fairness(fans, place, opensAtNanos);
+    out.printf("join:   %s, errors %s%n", percentiles(joinNanos), errors(joinErrors));
+    out.printf("status: %s, errors %s%n", percentiles(statusNanos), errors(statusErrors));
+    out.printf("admission: %.1f/s over %d s from 1 s after the open, against %d/s configured"
+        + " (%.2f %%); %,d still waiting%n", rate, options.measure().toSeconds(), options.rate(),
+        100 * rate / options.rate(), waiting);
+    long lateAhead = fairness(fans, place, opensAtNanos);
     polls.shutdownNow();
+    http.close();
+    return lateAhead == 0;
   }
 
   private void join(Fan fan) {
-    inFlight.acquireUninterruptibly();
     fan.leftAt = System.nanoTime();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(options.api() + "/queue/"
-            + options.performance() + "/join"))
-        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + fan.userId + "\"}")).build();
-    http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
-      inFlight.release();
-      joinNanos.add(System.nanoTime() - fan.sentAt);
-      JsonNode body = answer(r, e, 202, joinErrors);
-      if (body != null) {
-        fan.queueToken = body.path("queueToken").asText();
-        next(fan, body);
-      }
-    });
+    http.post(options.api() + "/queue/" + options.performance() + "/join",
+        Map.of("userId", fan.userId), "Authorization", fan.bearer).whenComplete((answer, e) -> {
+          fan.answeredAt = System.nanoTime();
+          joinNanos.add(fan.answeredAt - fan.sentAt);
+          if (ok(answer, e, 202, joinErrors)) {
+            fan.queueToken = answer.body().path("queueToken").asText();
+            next(fan, answer.body());
+          }
+        });
   }
 
   private void status(Fan fan, long due) {
     if (!polling) {
       return;
     }
-    inFlight.acquireUninterruptibly();
-    long sent = due;
-    HttpRequest request = HttpRequest.newBuilder(URI.create(options.api() + "/queue/"
-            + options.performance() + "/status?token=" + fan.queueToken))
-        .timeout(Duration.ofSeconds(30)).GET().build();
-    http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
-      inFlight.release();
-      if (polling) {
-        statusNanos.add(System.nanoTime() - sent);
-      }
-      JsonNode body = answer(r, e, 200, statusErrors);
-      if (body != null) {
-        next(fan, body);
-      }
-    });
+    http.get(options.api() + "/queue/" + options.performance() + "/status?token="
+        + fan.queueToken, "Authorization", fan.bearer).whenComplete((answer, e) -> {
+          if (polling) {
+            statusNanos.add(System.nanoTime() - due);
+          }
+          if (ok(answer, e, 200, statusErrors)) {
+            next(fan, answer.body());
+          }
+        });
   }
 
   private void next(Fan fan, JsonNode body) {
@@ -187,22 +187,25 @@ public final class QueueBench {
     } else if (polling) {
       long after = body.path("pollAfterMs").asLong(1_000);
       long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(after);
-      polls.schedule(() -> dispatcher.execute(() -> status(fan, due)), after,
-          TimeUnit.MILLISECONDS);
+      polls.schedule(() -> status(fan, due), after, TimeUnit.MILLISECONDS);
     }
   }
 
-  private static JsonNode answer(HttpResponse<byte[]> r, Throwable e, int expected,
-      AtomicInteger errors) {
-    try {
-      if (e == null && r.statusCode() == expected) {
-        return Json.mapper().readTree(r.body());
-      }
-    } catch (java.io.IOException ignored) {
-      // counted below
+  private static boolean ok(JsonHttp.Answer answer, Throwable e, int expected,
+      Map<String, AtomicInteger> errors) {
+    if (e == null && answer.status() == expected) {
+      return true;
     }
-    errors.incrementAndGet();
-    return null;
+    String kind = e != null ? Rush.rootMessage(e) : String.valueOf(answer.status());
+    errors.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+    return false;
+  }
+
+  /** "0", or the total and what they were: "12 (503: 10, TimeoutException: 2)". */
+  private static String errors(Map<String, AtomicInteger> errors) {
+    int total = errors.values().stream().mapToInt(AtomicInteger::get).sum();
+    return total == 0 ? "0" : total + " " + new TreeMap<>(errors).toString()
+        .replace('{', '(').replace('}', ')').replace('=', ':');
   }
 
   /** Each fan's place in the order of admission: admitted first (by session), then the line. */
@@ -217,11 +220,13 @@ public final class QueueBench {
   }
 
   /**
-   * Pre-open fans (sent more than 50 ms before the open) should come first and in no relation to
-   * their arrival; later fans (sent more than 50 ms after) in arrival order. Requests sent
-   * within a few milliseconds of each other may overtake each other on the way, which is fair.
+   * Pre-open fans (answered more than 50 ms before the open, so surely placed before it) should
+   * come first and in no relation to their arrival; later fans (sent more than 50 ms after) in
+   * arrival order. A fan sent before the open but answered after it is in neither: the server
+   * may have placed it either side. Requests sent within a few milliseconds of each other may
+   * overtake each other on the way, which is fair.
    */
-  private void fairness(Fan[] fans, Map<String, Integer> place, long opensAtNanos) {
+  private long fairness(Fan[] fans, Map<String, Integer> place, long opensAtNanos) {
     long margin = TimeUnit.MILLISECONDS.toNanos(50);
     List<Fan> early = new ArrayList<>();
     List<Fan> late = new ArrayList<>();
@@ -229,7 +234,7 @@ public final class QueueBench {
       if (!place.containsKey(fan.userId)) {
         continue;
       }
-      if (fan.leftAt < opensAtNanos - margin) {
+      if (fan.answeredAt < opensAtNanos - margin) {
         early.add(fan);
       } else if (fan.leftAt > opensAtNanos + margin) {
         late.add(fan);
@@ -240,12 +245,14 @@ public final class QueueBench {
     late.sort(Comparator.comparingLong(f -> f.leftAt));
     int overtaken100 = overtaken(late, place, TimeUnit.MILLISECONDS.toNanos(100));
     int overtaken1000 = overtaken(late, place, TimeUnit.MILLISECONDS.toNanos(1000));
-    out.printf("fairness (arrival = when the join left the client): %,d fans before the open,"
-        + " rank correlation of arrival and place %.3f (a shuffle: about 0); %,d fans after it,"
+    out.printf("fairness (arrival = when the join left the client): %,d fans answered before the"
+        + " open, rank correlation of arrival and place %.3f (a shuffle: about 0); %,d fans sent"
+        + " after it,"
         + " correlation %.4f (in order: 1), placed behind a fan who came more than 100 ms"
         + " later: %,d, more than 1 s later: %,d; %,d placed ahead of a pre-open fan%n",
         early.size(), spearman(early, place), late.size(), spearman(late, place), overtaken100,
         overtaken1000, lateAhead);
+    return lateAhead;
   }
 
   /** Fans (sorted by arrival) placed behind a fan who arrived more than {@code margin} later. */

@@ -251,7 +251,7 @@ public final class Rush {
     }
   }
 
-  static String rootMessage(Throwable error) {
+  public static String rootMessage(Throwable error) {
     Throwable root = error;
     while (root.getCause() != null) {
       root = root.getCause();
