@@ -24,6 +24,7 @@ import dev.soldout.seats.catalog.Catalog;
 import dev.soldout.seats.hold.HoldStore;
 import dev.soldout.stores.TxStateQuery;
 import io.javalin.Javalin;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import io.javalin.json.JavalinJackson;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -53,7 +54,8 @@ public final class ApiApp {
       HealthService health,
       PrometheusRegistry metrics,
       Security security,
-      Clock clock) {}
+      Clock clock,
+      int maxThreads) {}
 
   /**
    * Who the fan is and how fast a fan may go.
@@ -96,6 +98,8 @@ public final class ApiApp {
     return Javalin.create(config -> {
       config.jsonMapper(new JavalinJackson(Json.mapper(), false));
       config.http.maxRequestSize = MAX_BODY_BYTES;
+      config.jetty.threadPool = new QueuedThreadPool(deps.maxThreads(), Math.min(8,
+          deps.maxThreads()), 60_000);
       // Jetty caches each connection's header lines; a connection that carries many fans (a
       // load balancer's, or the bench's) sends a new Authorization value per request, and the
       // full cache was cleared on nearly every one: a third of the API's CPU in a queue rush.

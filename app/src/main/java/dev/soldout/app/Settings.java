@@ -39,6 +39,8 @@ public record Settings(
     HoldPolicy holdPolicy,
     int paymentMaxAttempts,
     long commitIntervalMs,
+    int streamThreads,
+    int apiThreads,
     String applicationId,
     String topicPrefix,
     String redisNamespace,
@@ -85,6 +87,8 @@ public record Settings(
     d.put("HOLD_MAX_LIFETIME_MS", "1200000");
     d.put("PAYMENT_MAX_ATTEMPTS", "3");
     d.put("COMMIT_INTERVAL_MS", "100");
+    d.put("STREAM_THREADS", "1");
+    d.put("API_THREADS", "250");
     d.put("APPLICATION_ID", "soldout");
     d.put("TOPIC_PREFIX", "");
     d.put("REDIS_NAMESPACE", "soldout:");
@@ -162,7 +166,8 @@ public record Settings(
             Integer.parseInt(v.get("HOLDS_PER_FAN")),
             Duration.ofMillis(Long.parseLong(v.get("HOLD_MAX_LIFETIME_MS")))),
         Integer.parseInt(v.get("PAYMENT_MAX_ATTEMPTS")),
-        Long.parseLong(v.get("COMMIT_INTERVAL_MS")), v.get("APPLICATION_ID"),
+        Long.parseLong(v.get("COMMIT_INTERVAL_MS")), Integer.parseInt(v.get("STREAM_THREADS")),
+        Integer.parseInt(v.get("API_THREADS")), v.get("APPLICATION_ID"),
         v.get("TOPIC_PREFIX"), v.get("REDIS_NAMESPACE"), Integer.parseInt(v.get("KAFKA_PORT")),
         Integer.parseInt(v.get("EMBEDDED_REDIS_PORT")), Integer.parseInt(v.get("EMBEDDED_DB_PORT")),
         Integer.parseInt(v.get("SANDBOX_PG_PORT")), Integer.parseInt(v.get("DEMO_SEATS")),

@@ -121,7 +121,7 @@ public final class SoldoutNode implements AutoCloseable {
     URI advertised = URI.create(settings.advertisedUrl());
     Properties streamsConfig = StreamsSettings.base(endpoints.kafka(), settings.applicationId(),
         settings.stateDir(), advertised.getHost() + ":" + advertised.getPort(),
-        settings.commitIntervalMs(), settings.replicationFactor(),
+        settings.commitIntervalMs(), settings.streamThreads(), settings.replicationFactor(),
         settings.numStandbyReplicas(), topics);
     // Long-polls wait on futures; one timer thread ends them all, and a small pool completes
     // them, so that neither the stream thread nor the timer writes HTTP responses.
@@ -199,7 +199,7 @@ public final class SoldoutNode implements AutoCloseable {
             new AbuseLimits(new FixedWindowLimiter(redis, settings.redisNamespace(),
                 settings.rateLimitWindow(), Clock.systemUTC()), settings.rateLimitPerFan(),
                 settings.rateLimitPerIp())),
-        Clock.systemUTC()), queue.api);
+        Clock.systemUTC(), settings.apiThreads()), queue.api);
     api.start("0.0.0.0", settings.apiPort());
     started.push(api::stop);
     ops = ApiApp.createOps(health, metrics.registry());

@@ -82,7 +82,7 @@ class MetricsTest {
    */
   private static Scrape awaitEverySeries() {
     AtomicReference<Scrape> last = new AtomicReference<>();
-    await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Scrape metrics = scrape();
       last.set(metrics);
       assertThat(metrics.sum("payment_transitions_total", "status=\"SUCCESS\""))

@@ -69,7 +69,7 @@ class ReprocessCommandTest {
     String kafka = TestServices.kafkaBootstrap();
     Topics topics = Topics.withPrefix(settings.topicPrefix());
     Properties config = StreamsSettings.base(kafka, settings.applicationId(),
-        settings.stateDir(), "127.0.0.1:" + settings.apiPort(), settings.commitIntervalMs(), 1,
+        settings.stateDir(), "127.0.0.1:" + settings.apiPort(), settings.commitIntervalMs(), 1, 1,
         0, topics);
     tx = "stuck-" + UUID.randomUUID();
     try (KafkaStreams streams = new KafkaStreams(PaymentTopology.build(topics,

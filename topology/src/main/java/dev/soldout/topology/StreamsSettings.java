@@ -16,10 +16,12 @@ public final class StreamsSettings {
    * @param applicationId the consumer group and prefix of internal topics
    * @param advertisedUrl host:port other instances use to forward interactive queries
    * @param commitIntervalMs under exactly-once a hop's latency follows the commit interval
+   * @param streamThreads stream threads of this instance (the partitions are shared among them)
    * @param replication replication factor of internal topics (1 on the dev broker, 3 in prod)
    */
   public static Properties base(String bootstrapServers, String applicationId, String stateDir,
-      String advertisedUrl, long commitIntervalMs, int replication, int standbys, Topics topics) {
+      String advertisedUrl, long commitIntervalMs, int streamThreads, int replication,
+      int standbys, Topics topics) {
     Properties p = new Properties();
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -27,6 +29,7 @@ public final class StreamsSettings {
     p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedUrl);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication);
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys);
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);

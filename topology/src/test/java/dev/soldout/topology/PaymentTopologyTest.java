@@ -126,7 +126,7 @@ class PaymentTopologyTest {
   @Test
   void the_topology_describes_cleanly_with_explicit_internal_resource_naming() {
     Properties props = StreamsSettings.base("dummy:9092", "naming-check",
-        stateDir.resolve("naming").toString(), "localhost:7070", 100, 1, 0, t.topics);
+        stateDir.resolve("naming").toString(), "localhost:7070", 100, 1, 1, 0, t.topics);
     props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     Topology topology = PaymentTopology.build(t.topics, TopologySettings.defaults(), props);
     assertThatCode(() -> new TopologyTestDriver(topology, props).close())
@@ -149,7 +149,7 @@ class PaymentTopologyTest {
   @Test
   void the_naming_flag_is_enforced_only_by_a_builder_created_with_it() {
     Properties props = StreamsSettings.base("dummy:9092", "naming-check",
-        stateDir.resolve("naming").toString(), "localhost:7070", 100, 1, 0, t.topics);
+        stateDir.resolve("naming").toString(), "localhost:7070", 100, 1, 1, 0, t.topics);
     StreamsBuilder plain = new StreamsBuilder();
     plain.stream("in", Consumed.with(Serdes.String(), Serdes.String())).groupByKey().count();
     assertThatCode(() -> new TopologyTestDriver(plain.build(), props).close())
@@ -166,7 +166,7 @@ class PaymentTopologyTest {
       throws ReflectiveOperationException {
     Topology topology = PaymentTopology.build(t.topics, TopologySettings.defaults(),
         StreamsSettings.base("dummy:9092", "naming-flag", stateDir.resolve("flag").toString(),
-            "localhost:7070", 100, 1, 0, t.topics));
+            "localhost:7070", 100, 1, 1, 0, t.topics));
     Field builderField = Topology.class.getDeclaredField("internalTopologyBuilder");
     builderField.setAccessible(true);
     Object builder = builderField.get(topology);

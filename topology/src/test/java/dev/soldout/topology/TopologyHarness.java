@@ -54,7 +54,7 @@ final class TopologyHarness implements AutoCloseable {
 
   TopologyHarness(Path stateDir, TopologySettings settings, Properties overrides) {
     Properties props = StreamsSettings.base("dummy:9092", "soldout-topology-test",
-        stateDir.toString(), "localhost:7070", 100, 1, 0, topics);
+        stateDir.toString(), "localhost:7070", 100, 1, 1, 0, topics);
     props.putAll(overrides);
     driver = new TopologyTestDriver(PaymentTopology.build(topics, settings, props), props,
         PaymentFixtures.T0);

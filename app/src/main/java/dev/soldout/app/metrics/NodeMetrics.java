@@ -31,6 +31,11 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class NodeMetrics implements AutoCloseable {
   /** The dependency gauges trail a real change by at most this plus the health timeout. */
   private static final Duration PROBE_EVERY = Duration.ofSeconds(5);
+  /**
+   * A count of the tx-state store costs a read of every transaction in it: twice a Prometheus
+   * scrape interval (15 s) is fresh enough for the stalled-payments alert, which waits 1 min.
+   */
+  private static final Duration COUNT_TRANSACTIONS_EVERY = Duration.ofSeconds(30);
   /** How long a metrics follower waits before it retries a batch; counting never fails. */
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
@@ -96,8 +101,13 @@ public final class NodeMetrics implements AutoCloseable {
    */
   public AutoCloseable watch(KafkaStreams streams) {
     StreamsGauges.registerState(streams, registry);
-    StreamsGauges.registerTransactionStatus(streams, registry);
-    return kafkaClients.streamsCreated(streams);
+    AutoCloseable counting = StreamsGauges.registerTransactionStatus(streams, registry,
+        COUNT_TRANSACTIONS_EVERY);
+    AutoCloseable clients = kafkaClients.streamsCreated(streams);
+    return () -> {
+      counting.close();
+      clients.close();
+    };
   }
 
   /** Refreshes soldout_dependency_up from the health checks in the background until closed. */

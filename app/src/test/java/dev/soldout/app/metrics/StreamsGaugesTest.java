@@ -43,7 +43,9 @@ class StreamsGaugesTest {
         Files.createTempDirectory("streams-gauges").toString());
     KafkaStreams streams = new KafkaStreams(builder.build(), config);
     StreamsGauges.registerState(streams, registry);
-    StreamsGauges.registerTransactionStatus(streams, registry);
+    AutoCloseable counting = StreamsGauges.registerTransactionStatus(streams, registry,
+        Duration.ofMillis(50));
+    Thread.sleep(200);
 
     assertThat(gauge("kafka_streams_state")).containsEntry("CREATED", 1.0)
         .containsEntry("RUNNING", 0.0).hasSize(KafkaStreams.State.values().length);
@@ -52,10 +54,12 @@ class StreamsGaugesTest {
         assertThat(count).isZero());
 
     streams.close(Duration.ofSeconds(5));
+    Thread.sleep(200);
 
     assertThat(gauge("kafka_streams_state")).containsEntry("NOT_RUNNING", 1.0)
         .containsEntry("CREATED", 0.0);
     assertThat(gauge("payment_transactions")).allSatisfy((status, count) ->
         assertThat(count).isZero());
+    counting.close();
   }
 }
