@@ -93,7 +93,8 @@ public final class OnSaleBench {
     Rush.Result rush;
     Map<String, Object> lag;
     long rushStart = System.nanoTime();
-    try (LagSampler lagSampler = new LagSampler(target.opsUrl(), rushStart)) {
+    try (LagSampler lagSampler = new LagSampler(target.kafkaBootstrap(),
+        target.applicationId(), rushStart)) {
       rush = new Rush(http, target.apiUrl(), performanceId, seats, bearers, options.waitMs())
           .play(options.arrivalSeconds(), options.timeoutSeconds());
       lag = lagSampler.summary();

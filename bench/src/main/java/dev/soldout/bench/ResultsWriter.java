@@ -66,9 +66,14 @@ final class ResultsWriter {
         res.path("latency").path("paymentToTerminal"));
     JsonNode lag = res.path("consumerLag");
     JsonNode g = res.path("generator");
-    md.append(String.format("%nConsumer lag (sum over partitions, 1 s samples): max %d, mean %d,"
-        + " last %d records.%n", lag.path("maxRecords").asLong(),
-        lag.path("meanRecords").asLong(), lag.path("lastRecords").asLong()));
+    StringBuilder byGroup = new StringBuilder();
+    lag.path("maxRecordsByGroup").fields().forEachRemaining(e -> byGroup.append(
+        byGroup.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+        .append(e.getValue().asLong()));
+    md.append(String.format("%nConsumer lag (committed, summed over the application's consumer"
+        + " groups and partitions, 1 s samples): max %d, mean %d, last %d records; each group's"
+        + " max: %s.%n", lag.path("maxRecords").asLong(), lag.path("meanRecords").asLong(),
+        lag.path("lastRecords").asLong(), byGroup));
     md.append(String.format("Load generator: %.1f CPU s, %.0f %% of the machine, %.0f %% of the"
         + " CPU in use (machine %.0f %% busy); worst arrival lag %.1f ms.%n",
         g.path("cpuSeconds").asDouble(), g.path("shareOfMachine").asDouble() * 100,

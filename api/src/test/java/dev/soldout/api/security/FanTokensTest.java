@@ -1,0 +1,59 @@
+package dev.soldout.api.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Verified tokens are remembered, but never past their expiry. */
+class FanTokensTest {
+  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+  private final Clock clock = new Clock() {
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+  };
+  /** No clock skew allowed; dev tokens live 2 s. */
+  private final FanTokens tokens = new FanTokens(new AuthSettings(
+      "fan-tokens-test-secret-of-at-least-32-bytes", null, null, "soldout", "soldout-api",
+      Duration.ZERO, true, Duration.ofSeconds(2)), clock);
+
+  @Test
+  void a_token_verified_before_is_refused_once_it_expired() throws Exception {
+    String token = tokens.mint("fan-1").token();
+    assertThat(tokens.verify(token)).isEqualTo("fan-1");
+    assertThat(tokens.verify(token)).as("remembered").isEqualTo("fan-1");
+
+    // Nimbus checks expiry against the system clock, so real time must pass too.
+    Thread.sleep(2_500);
+    now.set(Instant.now());
+
+    assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(InvalidTokenException.class);
+  }
+
+  @Test
+  void a_remembered_token_does_not_make_an_altered_one_valid() throws Exception {
+    String token = tokens.mint("fan-1").token();
+    tokens.verify(token);
+    String altered = token.substring(0, token.length() - 2)
+        + (token.endsWith("AA") ? "BB" : "AA");
+
+    assertThatThrownBy(() -> tokens.verify(altered)).isInstanceOf(InvalidTokenException.class);
+  }
+}
