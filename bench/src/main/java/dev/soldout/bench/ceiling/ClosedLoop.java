@@ -12,13 +12,18 @@ import java.util.function.Supplier;
  * does when it is never idle, not how it queues.
  */
 final class ClosedLoop {
+  private static final long WARM_UP_NANOS = 2_000_000_000L;
+
   private ClosedLoop() {}
 
-  /** Answers a second over the measured window, after a warm-up of a fifth of it. */
+  /**
+   * Answers a second over the measured window, after a warm-up of 2 s: the probed part (a
+   * Javalin in this JVM, say) starts cold, and a shorter warm-up measured its JIT, not it.
+   */
   static double perSecond(int concurrency, double seconds, Supplier<CompletableFuture<?>> call)
       throws InterruptedException {
     LongAdder answered = new LongAdder();
-    long warmUpEnds = System.nanoTime() + (long) (seconds * 0.2e9);
+    long warmUpEnds = System.nanoTime() + WARM_UP_NANOS;
     long ends = warmUpEnds + (long) (seconds * 1e9);
     CountDownLatch done = new CountDownLatch(concurrency);
     for (int i = 0; i < concurrency; i++) {
