@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Jdbi;
 import redis.clients.jedis.UnifiedJedis;
@@ -67,13 +68,12 @@ final class ConsistencyCommand {
       }
       repair = true;
     }
-    SoldoutNode.Endpoints endpoints = AppCommand.endpoints(settings);
-    if (endpoints.kafka() == null || endpoints.redisUrl() == null
-        || endpoints.database() == null) {
-      out.println("no endpoints: set KAFKA_BOOTSTRAP_SERVERS, REDIS_URL and DATABASE_URL, or"
-          + " start `./soldout dev` from this checkout first");
+    Optional<SoldoutNode.Endpoints> known = AppCommand.require(settings, out,
+        AppCommand.Need.KAFKA, AppCommand.Need.REDIS, AppCommand.Need.DATABASE);
+    if (known.isEmpty()) {
       return 2;
     }
+    SoldoutNode.Endpoints endpoints = known.get();
     try (HikariDataSource pool = Databases.pool(endpoints.database().jdbcUrl(),
             endpoints.database().user(), endpoints.database().password(), 2);
         UnifiedJedis redis = RedisConnector.connect(endpoints.redisUrl())) {

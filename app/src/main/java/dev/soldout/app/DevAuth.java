@@ -1,6 +1,7 @@
 package dev.soldout.app;
 
 import dev.soldout.api.security.AuthSettings;
+import dev.soldout.api.security.FanTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,6 +45,18 @@ final class DevAuth {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the dev auth secret in " + file, e);
     }
+  }
+
+  /**
+   * What a load tool on this machine signs fans in with: the dev stack's secret or
+   * AUTH_JWT_SECRET; empty when neither is there (a public key or JWKS only verifies).
+   */
+  static Optional<FanTokens> minter(Settings settings) {
+    AuthSettings auth = forInstance(settings);
+    if (auth.hmacSecret() == null || auth.hmacSecret().isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(new FanTokens(auth, Clock.systemUTC()));
   }
 
   /** For {@code ./soldout app}: the configured auth, or the running dev stack's secret. */

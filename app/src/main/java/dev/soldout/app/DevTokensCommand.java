@@ -1,9 +1,8 @@
 package dev.soldout.app;
 
-import dev.soldout.api.security.AuthSettings;
 import dev.soldout.api.security.FanTokens;
 import java.io.PrintStream;
-import java.time.Clock;
+import java.util.Optional;
 
 /**
  * {@code ./soldout dev-tokens [--count N] [--prefix fan-]}: one "userId token" line per fan,
@@ -34,14 +33,13 @@ final class DevTokensCommand {
         return 2;
       }
     }
-    AuthSettings auth = DevAuth.forInstance(settings);
-    if (auth.hmacSecret() == null || auth.hmacSecret().isBlank()) {
+    Optional<FanTokens> tokens = DevAuth.minter(settings);
+    if (tokens.isEmpty()) {
       out.println("no secret to sign with: start ./soldout dev first, or set AUTH_JWT_SECRET");
       return 2;
     }
-    FanTokens tokens = new FanTokens(auth, Clock.systemUTC());
     for (int n = 1; n <= count; n++) {
-      out.println(prefix + n + " " + tokens.mint(prefix + n).token());
+      out.println(prefix + n + " " + tokens.get().mint(prefix + n).token());
     }
     return 0;
   }

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -107,11 +108,12 @@ final class DlqCommand {
       out.println("replay needs a selection, or --all to replay every DLQ record");
       return 2;
     }
-    String kafka = AppCommand.endpoints(settings).kafka();
-    if (kafka == null) {
-      out.println("no Kafka: set KAFKA_BOOTSTRAP_SERVERS, or start `./soldout dev` first");
+    Optional<SoldoutNode.Endpoints> found = AppCommand.require(settings, out,
+        AppCommand.Need.KAFKA);
+    if (found.isEmpty()) {
       return 2;
     }
+    String kafka = found.get().kafka();
     Topics topics = Topics.withPrefix(settings.topicPrefix());
     try {
       List<Entry> records = read(kafka, topics.dlq().name());

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -99,12 +100,12 @@ final class DuplicatesCommand {
       out.println(USAGE);
       return 2;
     }
-    SoldoutNode.Endpoints endpoints = AppCommand.endpoints(settings);
-    if (endpoints.kafka() == null || endpoints.database() == null) {
-      out.println("no endpoints: set KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL, or start"
-          + " `./soldout dev` from this checkout first");
+    Optional<SoldoutNode.Endpoints> found = AppCommand.require(settings, out,
+        AppCommand.Need.KAFKA, AppCommand.Need.DATABASE);
+    if (found.isEmpty()) {
       return 2;
     }
+    SoldoutNode.Endpoints endpoints = found.get();
     try (HikariDataSource pool = Databases.pool(endpoints.database().jdbcUrl(),
         endpoints.database().user(), endpoints.database().password(), 2)) {
       ProjectionRows rows = ProjectionRows.read(Databases.jdbi(pool));

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -56,12 +57,12 @@ final class HoldsCommand {
       out.println("release needs --older-than: forcing every hold out is never what you want");
       return 2;
     }
-    SoldoutNode.Endpoints endpoints = AppCommand.endpoints(settings);
-    if (endpoints.redisUrl() == null || endpoints.database() == null) {
-      out.println("no endpoints: set REDIS_URL and DATABASE_URL, or start `./soldout dev` from"
-          + " this checkout first");
+    Optional<SoldoutNode.Endpoints> found = AppCommand.require(settings, out,
+        AppCommand.Need.REDIS, AppCommand.Need.DATABASE);
+    if (found.isEmpty()) {
       return 2;
     }
+    SoldoutNode.Endpoints endpoints = found.get();
     try (HikariDataSource pool = Databases.pool(endpoints.database().jdbcUrl(),
             endpoints.database().user(), endpoints.database().password(), 2);
         UnifiedJedis redis = RedisConnector.connect(endpoints.redisUrl())) {

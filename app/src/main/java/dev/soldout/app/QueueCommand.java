@@ -1,7 +1,6 @@
 package dev.soldout.app;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.soldout.api.security.AuthSettings;
 import dev.soldout.api.security.FanTokens;
 import dev.soldout.app.queue.QueueBench;
 import dev.soldout.seats.db.Databases;
@@ -17,6 +16,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -63,12 +63,12 @@ final class QueueCommand {
       }
       options.put(args[i].substring(2), args[++i]);
     }
-    SoldoutNode.Endpoints endpoints = AppCommand.endpoints(settings);
-    if (endpoints.redisUrl() == null || endpoints.database() == null) {
-      out.println("no endpoints: set REDIS_URL and DATABASE_URL, or start `./soldout dev` from"
-          + " this checkout first");
+    Optional<SoldoutNode.Endpoints> found = AppCommand.require(settings, out,
+        AppCommand.Need.REDIS, AppCommand.Need.DATABASE);
+    if (found.isEmpty()) {
       return 2;
     }
+    SoldoutNode.Endpoints endpoints = found.get();
     try (HikariDataSource pool = Databases.pool(endpoints.database().jdbcUrl(),
             endpoints.database().user(), endpoints.database().password(), 2);
         UnifiedJedis redis = RedisConnector.connect(endpoints.redisUrl())) {
@@ -100,13 +100,12 @@ final class QueueCommand {
           out.println("the queue of " + args[1] + " is empty; fans must join again");
         }
         default -> {
-          AuthSettings auth = DevAuth.forInstance(settings);
-          if (auth.hmacSecret() == null || auth.hmacSecret().isBlank()) {
+          Optional<FanTokens> tokens = DevAuth.minter(settings);
+          if (tokens.isEmpty()) {
             out.println("no secret to sign the fans in with: start ./soldout dev first, or set"
                 + " AUTH_JWT_SECRET");
             return 2;
           }
-          FanTokens tokens = new FanTokens(auth, Clock.systemUTC());
           boolean ordered = new QueueBench(new QueueBench.Options(
               options.getOrDefault("api", "http://127.0.0.1:" + settings.apiPort()),
               options.getOrDefault("performance", "aurora-seoul-2"),
@@ -115,7 +114,7 @@ final class QueueCommand {
               HoldsCommand.parseDuration(options.getOrDefault("pre-open", "3s")),
               HoldsCommand.parseDuration(options.getOrDefault("measure", "20s")),
               Integer.parseInt(options.getOrDefault("rate", "500"))), policies, room,
-              fan -> "Bearer " + tokens.mint(fan).token(), out).run();
+              fan -> "Bearer " + tokens.get().mint(fan).token(), out).run();
           if (!ordered) {
             out.println("FAILED: a fan who joined after the open was placed ahead of one who"
                 + " joined before it");

@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -88,11 +89,12 @@ final class ReprocessCommand {
       out.println(USAGE);
       return 2;
     }
-    String kafka = AppCommand.endpoints(settings).kafka();
-    if (kafka == null) {
-      out.println("no Kafka: set KAFKA_BOOTSTRAP_SERVERS, or start `./soldout dev` first");
+    Optional<SoldoutNode.Endpoints> found = AppCommand.require(settings, out,
+        AppCommand.Need.KAFKA);
+    if (found.isEmpty()) {
       return 2;
     }
+    String kafka = found.get().kafka();
     Topics topics = Topics.withPrefix(settings.topicPrefix());
     try {
       Map<String, TxState> states = TopicSnapshot.read(kafka, topics.txState().name(),

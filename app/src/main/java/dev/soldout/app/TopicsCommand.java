@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -44,11 +45,12 @@ final class TopicsCommand {
       out.println(USAGE);
       return 2;
     }
-    String kafka = AppCommand.endpoints(settings).kafka();
-    if (kafka == null) {
-      out.println("no Kafka: set KAFKA_BOOTSTRAP_SERVERS, or start `./soldout dev` first");
+    Optional<SoldoutNode.Endpoints> found = AppCommand.require(settings, out,
+        AppCommand.Need.KAFKA);
+    if (found.isEmpty()) {
       return 2;
     }
+    String kafka = found.get().kafka();
     Topics topics = Topics.withPrefix(settings.topicPrefix());
     TopicProvisioner.Layout layout = new TopicProvisioner.Layout(settings.partitions(),
         settings.replicationFactor(), settings.minInsyncReplicas());

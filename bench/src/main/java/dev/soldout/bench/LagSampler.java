@@ -61,17 +61,12 @@ final class LagSampler implements AutoCloseable {
   private long lag() throws Exception {
     Map<String, ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
     for (GroupListing group : admin.listGroups().all().get()) {
-      // The bench's own ceiling pass-through shares the prefix; it is not the application.
-      if (group.groupId().startsWith(groupPrefix) && !group.groupId().contains("-bench-")) {
+      if (group.groupId().startsWith(groupPrefix)) {
         groups.put(group.groupId(), new ListConsumerGroupOffsetsSpec());
       }
     }
-    Map<TopicPartition, Long> committed = new HashMap<>();
-    Map<String, Map<TopicPartition, OffsetAndMetadata>> byGroup = new HashMap<>();
-    for (String group : groups.keySet()) {
-      byGroup.put(group, admin.listConsumerGroupOffsets(Map.of(group, groups.get(group)))
-          .partitionsToOffsetAndMetadata(group).get());
-    }
+    Map<String, Map<TopicPartition, OffsetAndMetadata>> byGroup =
+        admin.listConsumerGroupOffsets(groups).all().get();
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     byGroup.values().forEach(offsets -> offsets.keySet()
         .forEach(p -> latest.put(p, OffsetSpec.latest())));

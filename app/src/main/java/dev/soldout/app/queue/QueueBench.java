@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +111,7 @@ public final class QueueBench {
     // The rate is measured over `measure` from a second after the open, while fans join and
     // wait. Its own thread reads the counter on time however long the joins take to send.
     long rateFrom = opensAtNanos + 1_000_000_000L;
+    ExecutorService rateWindow = Executors.newSingleThreadExecutor(daemon());
     CompletableFuture<Double> admittedPerSecond = CompletableFuture.supplyAsync(() -> {
       LockSupport.parkNanos(rateFrom - System.nanoTime());
       long from = System.nanoTime();
@@ -117,7 +119,7 @@ public final class QueueBench {
       LockSupport.parkNanos(from + options.measure().toNanos() - System.nanoTime());
       long admitted = room.admissions(options.performance()) - admittedAtFrom;
       return admitted / ((System.nanoTime() - from) / 1e9);
-    }, Executors.newSingleThreadExecutor(daemon()));
+    }, rateWindow);
     long gap = options.within().toNanos() / options.fans();
     for (int i = 0; i < fans.length; i++) {
       long due = start + i * gap;
@@ -129,6 +131,7 @@ public final class QueueBench {
     out.printf("%,d joins due in %.1f s%n", fans.length, (System.nanoTime() - start) / 1e9);
 
     double rate = admittedPerSecond.get();
+    rateWindow.shutdown();
     polling = false;
     // Every join is answered before the report, however far behind the API fell.
     long joinsDue = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
