@@ -24,13 +24,13 @@ import dev.soldout.seats.catalog.Catalog;
 import dev.soldout.seats.hold.HoldStore;
 import dev.soldout.stores.TxStateQuery;
 import io.javalin.Javalin;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import io.javalin.json.JavalinJackson;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Builds the fan-facing HTTP API and the operators' one (metrics, health) from their

@@ -8,10 +8,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -49,7 +45,8 @@ final class StreamsGauges {
    */
   static AutoCloseable registerTransactionStatus(KafkaStreams streams,
       PrometheusRegistry registry, Duration every) {
-    AtomicReference<Map<TxStatus, Long>> last = new AtomicReference<>(countByStatus(streams));
+    Refreshed<Map<TxStatus, Long>> last = new Refreshed<>("tx-status-count", none(), every,
+        () -> countByStatus(streams));
     GaugeWithCallback.builder()
         .name("payment_transactions")
         .help("Payment transactions per status in this instance's active tx-state partitions,"
@@ -58,21 +55,19 @@ final class StreamsGauges {
         .callback(callback -> last.get()
             .forEach((status, count) -> callback.call(count, status.name())))
         .register(registry);
-    ScheduledExecutorService counter = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "tx-status-count");
-      thread.setDaemon(true);
-      return thread;
-    });
-    counter.scheduleWithFixedDelay(() -> last.set(countByStatus(streams)), every.toMillis(),
-        every.toMillis(), TimeUnit.MILLISECONDS);
-    return counter::shutdownNow;
+    return last;
   }
 
-  private static Map<TxStatus, Long> countByStatus(KafkaStreams streams) {
+  private static Map<TxStatus, Long> none() {
     Map<TxStatus, Long> counts = new EnumMap<>(TxStatus.class);
     for (TxStatus status : TxStatus.values()) {
       counts.put(status, 0L);
     }
+    return counts;
+  }
+
+  private static Map<TxStatus, Long> countByStatus(KafkaStreams streams) {
+    Map<TxStatus, Long> counts = none();
     try {
       ReadOnlyKeyValueStore<String, TxState> store = streams.store(
           StoreQueryParameters.fromNameAndType(
@@ -87,8 +82,7 @@ final class StreamsGauges {
     } catch (InvalidStateStoreException | IllegalStateException notQueryable) {
       // Not running (IllegalStateException) or mid-rebalance: a partial count would look like
       // transactions vanishing. Report none instead.
-      counts.replaceAll((status, count) -> 0L);
-      return counts;
+      return none();
     }
   }
 }
