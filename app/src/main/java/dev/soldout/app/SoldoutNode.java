@@ -25,6 +25,7 @@ import dev.soldout.seats.redis.FixedWindowLimiter;
 import dev.soldout.seats.redis.RedisConnector;
 import dev.soldout.stores.LocalLags;
 import dev.soldout.stores.TxStateQuery;
+import dev.soldout.stores.TxStatusTally;
 import dev.soldout.topology.PaymentTopology;
 import dev.soldout.topology.StreamsSettings;
 import dev.soldout.topology.TopicProvisioner;
@@ -133,8 +134,10 @@ public final class SoldoutNode implements AutoCloseable {
     started.push(waitTimer::shutdownNow);
     started.push(waitCompletions::shutdownNow);
     TxWaiters waiters = new TxWaiters(waitTimer, waitCompletions, MAX_STATUS_WAITERS);
+    TxStatusTally statusTally = new TxStatusTally();
     streams = new KafkaStreams(PaymentTopology.build(topics,
-        new TopologySettings(settings.paymentMaxAttempts(), Duration.ofMillis(100), waiters),
+        new TopologySettings(settings.paymentMaxAttempts(), Duration.ofMillis(100), waiters,
+            statusTally),
         streamsConfig), streamsConfig);
     // Any move of partitions (a rebalance, a stop) answers the waiting long-polls at once:
     // they look their transaction up again instead of waiting out their time on a stale owner.
@@ -152,7 +155,7 @@ public final class SoldoutNode implements AutoCloseable {
     // session timeout: a restart or a scale-in does not stall payments.
     started.push(() -> streams.close(CloseOptions.timeout(Duration.ofSeconds(10))
         .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
-    started.push(metrics.watch(streams));
+    started.push(metrics.watch(streams, statusTally));
     streams.start();
     LocalLags lags = LocalLags.start(streams, Duration.ofSeconds(1));
     started.push(lags);

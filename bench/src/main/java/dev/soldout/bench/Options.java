@@ -14,19 +14,22 @@ import java.util.Map;
  * @param ceilings whether to measure the parts alone before the rush (the smoke run does not)
  * @param recordBytes the pass-through's record size, about a payment record's (the report puts
  *     the rush's measured average next to it)
+ * @param warmUpFans fans of an unmeasured rush on a venue of its own (a quarter as many seats)
+ *     before anything is measured, so that neither the stack's nor the bench's own JIT
+ *     compilation competes with the measured rush for the cores; 0 for none
  */
 public record Options(int fans, int seats, double arrivalSeconds, long waitMs,
     boolean ceilings, double ceilingSeconds, int ceilingRecords, int recordBytes,
-    int streamThreads, long timeoutSeconds, Path out) {
+    int streamThreads, long timeoutSeconds, int warmUpFans, Path out) {
 
   public static final String USAGE = """
       usage: ./soldout bench [--fans 20000] [--seats 5000] [--arrival-s 5] [--wait-ms 5000]
                              [--ceilings true] [--ceiling-s 3] [--ceiling-records 500000]
                              [--record-bytes 400] [--stream-threads 2] [--timeout-s 300]
-                             [--out bench/results]
+                             [--warm-up-fans 2000] [--out bench/results]
         plays an on-sale against a running soldout (./soldout dev with RATE_LIMIT_PER_IP=0):
-        the fans arrive at a fixed rate, hold, pay and long-poll to a final state; it measures
-        the ceilings of Kafka Streams, Javalin, Redis and the sandbox PG alone first, checks the
+        the fans arrive at a fixed rate, hold, pay and long-poll to a final state; after an
+        unmeasured warm-up rush on a small venue of its own, it measures the ceilings of Kafka Streams, Javalin, Redis and the sandbox PG alone first, checks the
         invariants at the end and writes JSON and Markdown under --out.
         Exit codes: 0 invariants hold, 1 an invariant broke, 2 bad usage.""";
 
@@ -46,6 +49,7 @@ public record Options(int fans, int seats, double arrivalSeconds, long waitMs,
     v.put("record-bytes", "400");
     v.put("stream-threads", "2");
     v.put("timeout-s", "300");
+    v.put("warm-up-fans", "2000");
     v.put("out", "bench/results");
     for (int i = 0; i < args.length; i += 2) {
       String key = args[i].replaceFirst("^--", "");
@@ -59,17 +63,17 @@ public record Options(int fans, int seats, double arrivalSeconds, long waitMs,
         Boolean.parseBoolean(v.get("ceilings")), Double.parseDouble(v.get("ceiling-s")),
         Integer.parseInt(v.get("ceiling-records")), Integer.parseInt(v.get("record-bytes")),
         Integer.parseInt(v.get("stream-threads")), Long.parseLong(v.get("timeout-s")),
-        Path.of(v.get("out")));
+        Integer.parseInt(v.get("warm-up-fans")), Path.of(v.get("out")));
   }
 
-  /** The same run with other sizes (the smoke test's few hundred fans). */
+  /** The same run with other sizes and no warm-up (the smoke test's few hundred fans). */
   public Options withFans(int fans, int seats, double arrivalSeconds) {
     return new Options(fans, seats, arrivalSeconds, waitMs, ceilings, ceilingSeconds,
-        ceilingRecords, recordBytes, streamThreads, timeoutSeconds, out);
+        ceilingRecords, recordBytes, streamThreads, timeoutSeconds, 0, out);
   }
 
   public Options withoutCeilings(Path out) {
     return new Options(fans, seats, arrivalSeconds, waitMs, false, ceilingSeconds,
-        ceilingRecords, recordBytes, streamThreads, timeoutSeconds, out);
+        ceilingRecords, recordBytes, streamThreads, timeoutSeconds, warmUpFans, out);
   }
 }

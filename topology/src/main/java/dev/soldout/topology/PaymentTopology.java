@@ -69,7 +69,7 @@ public final class PaymentTopology {
     TxTransitions transitions = new TxTransitions(settings.maxAttempts());
     KStream<String, Object> outputs = events.process(
         () -> new TxStateProcessor(transitions, settings.retryTick(),
-            settings.txStateListener()),
+            settings.txStateListener(), settings.statusTally()),
         Named.as("tx-state-machine"), StoreNames.TX_STATE, StoreNames.RETRY_SCHEDULE);
     route(outputs, TxState.class, topics.txState());
     route(outputs, ChargeRequest.class, topics.paymentCharge());

@@ -1,6 +1,7 @@
 package dev.soldout.topology;
 
 import dev.soldout.stores.TxStateListener;
+import dev.soldout.stores.TxStatusTally;
 import java.time.Duration;
 
 /**
@@ -10,11 +11,16 @@ import java.time.Duration;
  *     seed's emergency setting: fail fast, no retries)
  * @param retryTick how often due retries are looked for; bounds the extra delay of a retry
  * @param txStateListener told of every tx-state change (status long-polls wake on it)
+ * @param statusTally where the tx-state tasks keep their transactions per status (the gauge)
  */
 public record TopologySettings(int maxAttempts, Duration retryTick,
-    TxStateListener txStateListener) {
+    TxStateListener txStateListener, TxStatusTally statusTally) {
   public TopologySettings(int maxAttempts, Duration retryTick) {
     this(maxAttempts, retryTick, TxStateListener.NONE);
+  }
+
+  public TopologySettings(int maxAttempts, Duration retryTick, TxStateListener txStateListener) {
+    this(maxAttempts, retryTick, txStateListener, new TxStatusTally());
   }
 
   public static TopologySettings defaults() {

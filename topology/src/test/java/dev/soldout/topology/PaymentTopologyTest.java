@@ -25,6 +25,8 @@ import dev.soldout.events.TxStatus;
 import dev.soldout.stores.SeatClaim;
 import dev.soldout.stores.SeatClaim.Status;
 import dev.soldout.stores.StoreNames;
+import dev.soldout.stores.TxStateListener;
+import dev.soldout.stores.TxStatusTally;
 import dev.soldout.topology.saga.UnknownTransactionException;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
@@ -491,6 +493,33 @@ class PaymentTopologyTest {
     assertThat(heard).extracting(TxState::version).containsExactly(1L, 2L, 3L);
     assertThat(heard).last().extracting(TxState::status).isEqualTo(TxStatus.SUCCESS);
     assertThat(heard).isEqualTo(drain(t.states));
+  }
+
+  @Test
+  void the_status_tally_follows_every_transition_and_forgets_a_closed_task() {
+    t.close();
+    TxStatusTally tally = new TxStatusTally();
+    t = new TopologyHarness(stateDir.resolve("tallied"),
+        new TopologySettings(3, Duration.ofMillis(100), TxStateListener.NONE, tally));
+
+    t.apiTries(firstTry("tx-1", SEAT, 5));
+    t.apiTries(firstTry("tx-2", "C-13", 6));
+    t.apiTries(firstTry("tx-1", SEAT, 5));
+    assertThat(tally.totals()).containsEntry(TxStatus.PENDING, 2L)
+        .containsEntry(TxStatus.SUCCESS, 0L);
+
+    t.pgSucceeds(success("tx-1", 1));
+    assertThat(tally.totals()).containsEntry(TxStatus.PENDING, 1L)
+        .containsEntry(TxStatus.SUCCESS, 1L);
+
+    t.close();
+    assertThat(tally.totals()).allSatisfy((status, count) -> assertThat(count).isZero());
+    // Another instance's store would count from its own content: an empty one here.
+    t = new TopologyHarness(stateDir.resolve("tallied-again"),
+        new TopologySettings(3, Duration.ofMillis(100), TxStateListener.NONE, tally));
+    t.apiTries(firstTry("tx-3", SEAT, 7));
+    assertThat(tally.totals()).containsEntry(TxStatus.PENDING, 1L)
+        .containsEntry(TxStatus.SUCCESS, 0L);
   }
 
   @Test

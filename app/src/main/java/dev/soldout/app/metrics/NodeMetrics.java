@@ -12,6 +12,7 @@ import dev.soldout.pg.worker.PaymentWorker;
 import dev.soldout.seats.hold.HoldListener;
 import dev.soldout.seats.hold.HoldStore;
 import dev.soldout.seats.queue.QueueListener;
+import dev.soldout.stores.TxStatusTally;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetricsPublisher;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetricsPublisher;
 import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetricsPublisher;
@@ -31,11 +32,6 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class NodeMetrics implements AutoCloseable {
   /** The dependency gauges trail a real change by at most this plus the health timeout. */
   private static final Duration PROBE_EVERY = Duration.ofSeconds(5);
-  /**
-   * A count of the tx-state store costs a read of every transaction in it: twice a Prometheus
-   * scrape interval (15 s) is fresh enough for the stalled-payments alert, which waits 1 min.
-   */
-  private static final Duration COUNT_TRANSACTIONS_EVERY = Duration.ofSeconds(30);
   /** How long a metrics follower waits before it retries a batch; counting never fails. */
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
@@ -96,18 +92,13 @@ public final class NodeMetrics implements AutoCloseable {
   }
 
   /**
-   * Kafka Streams' own metrics, its state, and the transactions per status in its store; the
+   * Kafka Streams' own metrics, its state, and the transactions per status its tasks tally; the
    * returned watch is to be closed before the streams are.
    */
-  public AutoCloseable watch(KafkaStreams streams) {
+  public AutoCloseable watch(KafkaStreams streams, TxStatusTally tally) {
     StreamsGauges.registerState(streams, registry);
-    AutoCloseable counting = StreamsGauges.registerTransactionStatus(streams, registry,
-        COUNT_TRANSACTIONS_EVERY);
-    AutoCloseable clients = kafkaClients.streamsCreated(streams);
-    return () -> {
-      counting.close();
-      clients.close();
-    };
+    StreamsGauges.registerTransactionStatus(tally, registry);
+    return kafkaClients.streamsCreated(streams);
   }
 
   /** Refreshes soldout_dependency_up from the health checks in the background until closed. */

@@ -8,6 +8,7 @@ import dev.soldout.events.TxState;
 import dev.soldout.stores.PaymentStores;
 import dev.soldout.stores.StoreNames;
 import dev.soldout.stores.TxStateListener;
+import dev.soldout.stores.TxStatusTally;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -31,15 +32,18 @@ public class TxStateProcessor implements Processor<String, TxEvent, String, Obje
   private final TxTransitions transitions;
   private final Duration retryTick;
   private final TxStateListener listener;
+  private final TxStatusTally tally;
   private ProcessorContext<String, Object> context;
+  private TxStatusTally.TaskCounts counts;
   private KeyValueStore<String, TxState> states;
   private KeyValueStore<String, PaymentTry> retries;
 
   public TxStateProcessor(TxTransitions transitions, Duration retryTick,
-      TxStateListener listener) {
+      TxStateListener listener, TxStatusTally tally) {
     this.transitions = transitions;
     this.retryTick = retryTick;
     this.listener = listener;
+    this.tally = tally;
   }
 
   @Override
@@ -47,6 +51,9 @@ public class TxStateProcessor implements Processor<String, TxEvent, String, Obje
     this.context = context;
     this.states = context.getStateStore(StoreNames.TX_STATE);
     this.retries = context.getStateStore(StoreNames.RETRY_SCHEDULE);
+    try (var stored = states.all()) {
+      counts = tally.open(stored);
+    }
     context.schedule(retryTick, PunctuationType.WALL_CLOCK_TIME, this::emitDueRetries);
   }
 
@@ -58,6 +65,7 @@ public class TxStateProcessor implements Processor<String, TxEvent, String, Obje
     TxState state = transition.changed() ? transition.next() : current;
     if (transition.changed()) {
       states.put(record.key(), state);
+      counts.moved(current == null ? null : current.status(), state.status());
       context.forward(record.withValue(state));
       notifyChange(state);
     }
@@ -111,6 +119,13 @@ public class TxStateProcessor implements Processor<String, TxEvent, String, Obje
         PaymentTry next = entry.value;
         context.forward(new Record<>(next.paymentTxId(), next, nowMs));
       }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (counts != null) { // null when init failed
+      counts.close();
     }
   }
 
