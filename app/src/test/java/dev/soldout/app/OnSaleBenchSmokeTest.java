@@ -46,6 +46,10 @@ class OnSaleBenchSmokeTest {
       @SuppressWarnings("unchecked")
       Map<String, Object> results = (Map<String, Object>) report.data().get("results");
       assertThat(((Number) results.get("seatsSold")).longValue()).isEqualTo(100);
+      @SuppressWarnings("unchecked")
+      Map<String, Map<String, Object>> stages =
+          (Map<String, Map<String, Object>>) report.data().get("paymentStages");
+      assertThat(stages.get("total")).containsEntry("count", 100);
       assertThat(out.resolve("onsale-latest.json")).exists();
       assertThat(Files.readString(out.resolve("onsale-latest.md"))).contains("Invariants: **hold**");
     }

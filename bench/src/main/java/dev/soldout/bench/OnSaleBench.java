@@ -6,10 +6,12 @@ import dev.soldout.bench.ceiling.Ceilings;
 import dev.soldout.bench.check.Invariants;
 import dev.soldout.bench.check.Verification;
 import dev.soldout.bench.cost.KafkaRecords;
+import dev.soldout.bench.cost.PaymentStages;
 import dev.soldout.bench.cost.RedisCommands;
 import dev.soldout.bench.http.JsonHttp;
 import dev.soldout.bench.rush.Rush;
 import dev.soldout.bench.rush.SeatPool;
+import dev.soldout.events.Topics;
 import dev.soldout.seats.catalog.DemoCatalog;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -158,9 +160,11 @@ public final class OnSaleBench {
     report.put("results", results);
 
     long completed = Math.max(1, rush.completed.count());
+    PaymentStages stages = new PaymentStages(Topics.withPrefix(target.topicPrefix()));
     Map<String, Object> costs = costs(kafka, offsetsBefore, redisBefore, rush, completed,
-        outcomes, verification);
+        outcomes, verification, stages);
     report.put("costPerCompletedPayment", costs);
+    report.put("paymentStages", stages.summary());
     if (!ceilings.isEmpty()) {
       report.put("ceilings", bound(ceilings, costs, rush.completed.sustainedPerSecond()));
     }
@@ -204,12 +208,16 @@ public final class OnSaleBench {
     return bearers;
   }
 
-  /** Records, requests and Redis commands the rush cost, divided by its completed payments. */
+  /**
+   * Records, requests and Redis commands the rush cost, divided by its completed payments; the
+   * records read back go to {@code stages} too.
+   */
   private Map<String, Object> costs(KafkaRecords kafka, Map<org.apache.kafka.common.TopicPartition,
       Long> offsetsBefore, Map<String, Long> redisBefore, Rush.Result rush, long completed,
-      List<Invariants.Outcome> outcomes, Verification verification) throws Exception {
+      List<Invariants.Outcome> outcomes, Verification verification, PaymentStages stages)
+      throws Exception {
     Map<String, Object> costs = new LinkedHashMap<>();
-    var written = kafka.between(offsetsBefore, kafka.endOffsets());
+    var written = kafka.between(offsetsBefore, kafka.endOffsets(), stages::accept);
     long hops = 0;
     long all = 0;
     Map<String, Object> perTopic = new LinkedHashMap<>();

@@ -64,6 +64,17 @@ final class ResultsWriter {
         res.path("latency").path("paymentAccepted"));
     row(md, "payments completed (to terminal)", res.path("completedPayments"),
         res.path("latency").path("paymentToTerminal"));
+    JsonNode stages = r.path("paymentStages");
+    if (!stages.isMissingNode()) {
+      md.append(String.format("%nWhere each payment's time went (%d first attempts that"
+          + " succeeded, from the time each hop's record carries):%n%n",
+          stages.path("total").path("count").asLong()));
+      md.append("| stage | p50 ms | p90 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|\n");
+      stages.fields().forEachRemaining(stage -> md.append(String.format(
+          "| %s | %.1f | %.1f | %.1f | %.1f |%n", stage.getKey(),
+          stage.getValue().path("p50Ms").asDouble(), stage.getValue().path("p90Ms").asDouble(),
+          stage.getValue().path("p99Ms").asDouble(), stage.getValue().path("maxMs").asDouble())));
+    }
     JsonNode lag = res.path("consumerLag");
     JsonNode g = res.path("generator");
     StringBuilder byGroup = new StringBuilder();

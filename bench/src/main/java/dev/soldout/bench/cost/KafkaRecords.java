@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -64,9 +65,12 @@ public final class KafkaRecords {
     }
   }
 
-  /** The committed records between two snapshots, per topic, sorted by name. */
+  /**
+   * The committed records between two snapshots, per topic, sorted by name; each record's topic
+   * and value also go to {@code each}.
+   */
   public Map<String, Written> between(Map<TopicPartition, Long> before,
-      Map<TopicPartition, Long> after) {
+      Map<TopicPartition, Long> after, BiConsumer<String, byte[]> each) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, target.kafkaBootstrap());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -92,6 +96,7 @@ public final class KafkaRecords {
             long[] c = counts.get(r.topic());
             c[0]++;
             c[1] += r.value() == null ? 0 : r.value().length;
+            each.accept(r.topic(), r.value());
           }
         }
         parts.removeIf(tp -> consumer.position(tp) >= after.get(tp));
