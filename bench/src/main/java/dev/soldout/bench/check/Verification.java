@@ -38,11 +38,14 @@ public final class Verification {
     this.database = database;
   }
 
-  /** Every violation in words; empty when all hold. */
+  /**
+   * Every violation in words; empty when all hold.
+   *
+   * @param ledger the PG's charges for the outcomes' transactions, see {@link #ledger}
+   */
   public List<String> check(String performanceId, List<Invariants.Outcome> outcomes,
-      long projectionWaitMs) throws Exception {
+      JsonNode ledger, long projectionWaitMs) throws Exception {
     List<String> violations = new ArrayList<>();
-    JsonNode ledger = ledger(outcomes.stream().map(Invariants.Outcome::paymentTxId).toList());
     violations.addAll(Invariants.check(outcomes, ledger));
     violations.addAll(money(outcomes, ledger));
     violations.addAll(converged(performanceId, outcomes, projectionWaitMs));
